@@ -1,0 +1,158 @@
+"""Django settings for Onroll.
+
+Every value that differs between a laptop, CI and production is read from an
+environment variable with a safe default, so that a new user runs Onroll on an
+SQLite file with no configuration at all. An invalid value (a boolean that is
+not true or false, a number that is not a number) stops start-up with
+ImproperlyConfigured naming the variable.
+"""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+DEBUG = env.bool("ONROLL_DEBUG", default=False)
+SECRET_KEY = env.str(
+    "ONROLL_SECRET_KEY",
+    # Only safe because DEBUG-free production deployments must set their own:
+    # the system check in onroll/checks.py rejects this value when DEBUG is off.
+    default="insecure-development-key-set-ONROLL_SECRET_KEY-in-production",
+)
+ALLOWED_HOSTS = env.list("ONROLL_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "access",
+    "schools",
+    "children",
+    "casework",
+    "placements",
+    "cme",
+    "demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "onroll.urls"
+WSGI_APPLICATION = "onroll.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# Form fields render with GOV.UK Frontend markup (templates/django/forms/).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
+DATABASES = {
+    "default": env.db_url(
+        "DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'onroll.sqlite3'}"
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Wait for a concurrent writer (the sweep beside the web server) instead of
+    # failing at once with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "access.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "placements:worklist"
+LOGOUT_REDIRECT_URL = "login"
+
+_PASSWORD_VALIDATION = "django.contrib.auth.password_validation"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": f"{_PASSWORD_VALIDATION}.UserAttributeSimilarityValidator"},
+    {"NAME": f"{_PASSWORD_VALIDATION}.MinimumLengthValidator"},
+    {"NAME": f"{_PASSWORD_VALIDATION}.CommonPasswordValidator"},
+    {"NAME": f"{_PASSWORD_VALIDATION}.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-gb"
+# Times are stored in UTC; day boundaries, school days and display use London.
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+# GOV.UK Frontend's compiled CSS, JavaScript, fonts and images, copied out of
+# node_modules by `make frontend`.
+STATICFILES_DIRS = [BASE_DIR / "frontend" / "build"]
+
+EMAIL_BACKEND = env.str(
+    "ONROLL_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = env.str("ONROLL_EMAIL_HOST", default="127.0.0.1")
+EMAIL_PORT = env.int("ONROLL_EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("ONROLL_EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("ONROLL_EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("ONROLL_EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("ONROLL_EMAIL_TIMEOUT", default=30)
+EMAIL_FILE_PATH = env.str("ONROLL_EMAIL_FILE_PATH", default=str(BASE_DIR / "sent-mail"))
+DEFAULT_FROM_EMAIL = env.str(
+    "ONROLL_FROM_EMAIL", default="Onroll admissions <admissions@onroll.invalid>"
+)
+
+# Placement-tracking time limits, counted in school days. The 10-day reply is
+# the local limit of the Leicestershire action plan (schools confirm a child on
+# roll within 10 days of the request); the School Admissions Code 2021 sets no
+# national limit for it, so every value here is configurable.
+ONROLL_PLACEMENT_DEADLINES = {
+    # Officer: decide and offer within 15 school days of the application
+    # (School Admissions Code 2021, in-year section: parents told the outcome
+    # in writing within 15 school days).
+    "decision_days": env.int("ONROLL_DECISION_DAYS", default=15),
+    # Officer: send the on-roll request within 2 school days of the offer.
+    "request_days": env.int("ONROLL_REQUEST_DAYS", default=2),
+    # School: confirm the child on roll within 10 school days of the request.
+    "school_reply_days": env.int("ONROLL_SCHOOL_REPLY_DAYS", default=10),
+    # Officer: confirm attendance within 10 school days of the starting day.
+    "attendance_days": env.int("ONROLL_ATTENDANCE_DAYS", default=10),
+    # After a deadline passes: chases, each giving this many more school days,
+    # then an escalation with the same grace before a CME referral.
+    "chase_days": env.int("ONROLL_CHASE_DAYS", default=5),
+    "max_chases": env.int("ONROLL_MAX_CHASES", default=2),
+}
+
+# How many cases the deadline sweep claims per database round trip.
+ONROLL_SWEEP_BATCH_SIZE = env.int("ONROLL_SWEEP_BATCH_SIZE", default=200)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("ONROLL_LOG_LEVEL", "INFO")},
+}

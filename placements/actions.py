@@ -1,0 +1,338 @@
+"""Every change to a placement case goes through one of these actions.
+
+Each action checks that the case's state and the user's role allow the
+transition, validates its input, changes the case, recomputes its deadline
+and records the event on the timeline, all in one transaction. Invalid input
+raises a ValidationError keyed by form field and nothing is saved.
+"""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from access.models import User
+from casework.deadlines import london_today
+from casework.timeline import record_event
+from casework.transitions import StaleCase, TransitionNotAllowed, claim
+from children.models import Child
+from cme import actions as cme_actions
+from cme.models import CmeCase
+from onroll.formatters import long_date
+from placements import emails
+from placements.deadlines import set_deadline
+from placements.models import Placement
+from placements.states import SYSTEM, TRANSITIONS, State, Transition
+from schools.calendars import CalendarCache
+from schools.models import School
+
+
+def _role(actor: User | None) -> str:
+    return SYSTEM if actor is None else actor.role
+
+
+def can_act_on(actor: User, placement: Placement) -> bool:
+    """Whether the user's organisation owns the case or is its offered school."""
+    if actor.role == User.Role.SCHOOL_USER:
+        return actor.school_id is not None and actor.school_id == placement.school_id
+    return actor.authority_id == placement.authority_id
+
+
+def _check(
+    placement: Placement, name: str, actor: User | None, version: int | None
+) -> Transition:
+    transition = TRANSITIONS[name]
+    if placement.state not in transition.sources:
+        raise TransitionNotAllowed(
+            f"You cannot {transition.label[0].lower()}{transition.label[1:]} "
+            f"while the case is {placement.get_state_display().lower()}."
+        )
+    if _role(actor) not in transition.roles or (
+        actor and not can_act_on(actor, placement)
+    ):
+        raise TransitionNotAllowed(
+            f"Your role does not allow you to {transition.label.lower()} on this case."
+        )
+    if version is not None and version != placement.version:
+        raise StaleCase(placement)
+    return transition
+
+
+def _move(
+    placement: Placement,
+    transition: Transition,
+    actor: User | None,
+    *,
+    note: str = "",
+    data: dict | None = None,
+    calendars: CalendarCache | None = None,
+) -> None:
+    claim(placement)
+    from_state = placement.state
+    placement.state = transition.target
+    set_deadline(placement, calendars or CalendarCache())
+    placement.save()
+    record_event(
+        placement,
+        f"placement.{transition.name}",
+        actor=actor,
+        from_state=from_state,
+        to_state=placement.state,
+        note=note,
+        data=data,
+    )
+
+
+def _today() -> date:
+    return london_today(timezone.now())
+
+
+@transaction.atomic
+def open_application(
+    *,
+    actor: User,
+    child: Child,
+    received_on: date,
+    reason: str = "",
+    year_group: str = "",
+) -> Placement:
+    if received_on > _today():
+        raise ValidationError(
+            {
+                "received_on": f"The date received, {long_date(received_on)}, "
+                "is in the future."
+            }
+        )
+    placement = Placement(
+        authority_id=child.authority_id,
+        child=child,
+        owner=actor,
+        state=State.RECEIVED,
+        opened_at=timezone.now(),
+        received_on=received_on,
+        reason=reason,
+        year_group=year_group,
+    )
+    set_deadline(placement, CalendarCache())
+    placement.save()
+    record_event(placement, "placement.received", actor=actor, to_state=State.RECEIVED)
+    return placement
+
+
+@transaction.atomic
+def assess(
+    placement: Placement, *, actor: User, version: int | None = None, note: str = ""
+) -> None:
+    transition = _check(placement, "assess", actor, version)
+    if not placement.child.risk_assessments.exists():
+        raise ValidationError(
+            f"Record a risk assessment for {placement.child} before recording the "
+            "vulnerability assessment."
+        )
+    _move(placement, transition, actor, note=note)
+
+
+@transaction.atomic
+def offer(
+    placement: Placement,
+    *,
+    actor: User,
+    school: School,
+    offered_on: date,
+    agreed_start_on: date,
+    version: int | None = None,
+    note: str = "",
+) -> None:
+    transition = _check(placement, "offer", actor, version)
+    errors = {}
+    if not school.is_open:
+        errors["school"] = f"{school} is closed. Choose an open school."
+    if offered_on < placement.received_on:
+        errors["offered_on"] = (
+            f"The offer date, {long_date(offered_on)}, is before the application was "
+            f"received on {long_date(placement.received_on)}."
+        )
+    elif offered_on > _today():
+        errors["offered_on"] = (
+            f"The offer date, {long_date(offered_on)}, is in the future."
+        )
+    if agreed_start_on < offered_on:
+        errors["agreed_start_on"] = (
+            f"The agreed start date, {long_date(agreed_start_on)}, is before the offer "
+            f"on {long_date(offered_on)}. Enter a start date on or after the offer."
+        )
+    if errors:
+        raise ValidationError(errors)
+    placement.school = school
+    placement.offered_on = offered_on
+    placement.agreed_start_on = agreed_start_on
+    _move(
+        placement,
+        transition,
+        actor,
+        note=note,
+        data={"school_urn": school.urn, "agreed_start_on": agreed_start_on.isoformat()},
+    )
+
+
+@transaction.atomic
+def send_request(
+    placement: Placement, *, actor: User, version: int | None = None
+) -> None:
+    transition = _check(placement, "send_request", actor, version)
+    if not placement.school.email:
+        raise ValidationError(
+            f"{placement.school} has no email address for on-roll requests. Add one "
+            "to the school's record in the administration pages, then send again."
+        )
+    placement.request_sent_on = _today()
+    _move(placement, transition, actor, data={"to": placement.school.email})
+    emails.queue_on_roll_request(placement)
+
+
+@transaction.atomic
+def confirm_on_roll(
+    placement: Placement,
+    *,
+    actor: User,
+    starting_on: date,
+    version: int | None = None,
+    note: str = "",
+) -> None:
+    transition = _check(placement, "confirm_on_roll", actor, version)
+    if starting_on < placement.offered_on:
+        raise ValidationError(
+            {
+                "starting_on": f"The starting day, {long_date(starting_on)}, is before "
+                f"the place was offered on {long_date(placement.offered_on)}. "
+                "Enter the child's first day at the school."
+            }
+        )
+    placement.starting_on = starting_on
+    _move(
+        placement,
+        transition,
+        actor,
+        note=note,
+        data={"starting_on": starting_on.isoformat()},
+    )
+
+
+@transaction.atomic
+def confirm_attendance(
+    placement: Placement,
+    *,
+    actor: User,
+    confirmed_on: date,
+    confirmed_with: str,
+    version: int | None = None,
+    note: str = "",
+) -> None:
+    transition = _check(placement, "confirm_attendance", actor, version)
+    if confirmed_on < placement.starting_on:
+        raise ValidationError(
+            {
+                "confirmed_on": f"The date attendance was confirmed, "
+                f"{long_date(confirmed_on)}, is before the child's starting day on "
+                f"{long_date(placement.starting_on)}."
+            }
+        )
+    if confirmed_on > _today():
+        raise ValidationError(
+            {"confirmed_on": f"The date, {long_date(confirmed_on)}, is in the future."}
+        )
+    placement.attendance_confirmed_on = confirmed_on
+    placement.attendance_confirmed_with = confirmed_with
+    _move(
+        placement, transition, actor, note=note, data={"confirmed_with": confirmed_with}
+    )
+
+
+@transaction.atomic
+def check_off(
+    placement: Placement, *, actor: User, version: int | None = None, note: str = ""
+) -> None:
+    transition = _check(placement, "check_off", actor, version)
+    placement.checked_off_on = _today()
+    _move(placement, transition, actor, note=note)
+
+
+def _require_note(note: str, what: str) -> None:
+    if not note.strip():
+        raise ValidationError({"note": f"Enter {what}."})
+
+
+@transaction.atomic
+def refuse(
+    placement: Placement,
+    *,
+    actor: User,
+    note: str,
+    appeal_lodged: bool = False,
+    version: int | None = None,
+) -> None:
+    transition = _check(placement, "refuse", actor, version)
+    _require_note(note, "the reason for refusing the application")
+    placement.appeal_lodged = appeal_lodged
+    _move(
+        placement, transition, actor, note=note, data={"appeal_lodged": appeal_lodged}
+    )
+
+
+@transaction.atomic
+def withdraw(
+    placement: Placement, *, actor: User, note: str, version: int | None = None
+) -> None:
+    transition = _check(placement, "withdraw", actor, version)
+    _require_note(note, "why the application was withdrawn")
+    _move(placement, transition, actor, note=note)
+
+
+@transaction.atomic
+def move_out(
+    placement: Placement, *, actor: User, note: str, version: int | None = None
+) -> None:
+    transition = _check(placement, "move_out", actor, version)
+    _require_note(note, "where the family has moved to, if known")
+    _move(placement, transition, actor, note=note)
+
+
+@transaction.atomic
+def refer_to_cme(
+    placement: Placement,
+    *,
+    actor: User | None,
+    note: str,
+    version: int | None = None,
+    transition_name: str = "refer_cme",
+    calendars: CalendarCache | None = None,
+) -> CmeCase:
+    """Close the placement and refer the child to the Inclusion Service.
+
+    `actor` is None when the deadline sweep refers a place not taken up.
+    """
+    transition = _check(placement, transition_name, actor, version)
+    _require_note(note, "why the child is being referred")
+    _move(placement, transition, actor, note=note, calendars=calendars)
+    return cme_actions.refer(
+        child=placement.child,
+        authority=placement.authority,
+        source=CmeCase.Source.PLACE_NOT_TAKEN_UP,
+        reason=note,
+        referred_by=actor,
+        last_known_school=placement.school,
+        source_case=placement,
+    )
+
+
+def report_not_arrived(
+    placement: Placement, *, actor: User, note: str, version: int | None = None
+) -> CmeCase:
+    return refer_to_cme(
+        placement,
+        actor=actor,
+        note=note,
+        version=version,
+        transition_name="report_not_arrived",
+    )

@@ -1,0 +1,35 @@
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from placements.models import Placement
+from placements.sweep import sweep
+
+
+class Command(BaseCommand):
+    help = "Chase, escalate and refer placement cases whose deadline has passed."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="List the cases that are due without changing anything.",
+        )
+
+    def handle(self, *args, dry_run: bool = False, **options):
+        now = timezone.now()
+        if dry_run:
+            due = Placement.objects.filter(is_open=True, due_at__lte=now)
+            for placement in due.select_related("child").order_by("due_at"):
+                self.stdout.write(
+                    f"placement {placement.pk}: {placement.get_state_display()}, "
+                    f"due {placement.due_on}, reminders sent {placement.reminders_sent}"
+                )
+            self.stdout.write(f"{due.count()} cases due; nothing changed (dry run).")
+            return
+        outcomes = sweep(now)
+        summary = ", ".join(
+            f"{name} {count}" for name, count in sorted(outcomes.items())
+        )
+        self.stdout.write(
+            f"Swept {sum(outcomes.values())} cases: {summary or 'none due'}."
+        )
