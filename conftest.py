@@ -1,10 +1,21 @@
 """Named personas and shared fixtures for every app's tests."""
 
+import email
+import email.policy
+import socket
+
 import pytest
+from aiosmtpd.controller import Controller
 
 from access.models import User
 from access.tests.factories import UserFactory
 from schools.tests.factories import AuthorityFactory, SchoolFactory, add_llr_terms
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The production hasher takes a noticeable time per user on purpose.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -65,3 +76,38 @@ def other_school_user(other_school):
         school=other_school,
         role=User.Role.SCHOOL_USER,
     )
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class _Mailbox:
+    """Collects what a local SMTP server receives, as parsed messages."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd hook name)
+        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """Start a real SMTP server on loopback and point Django's SMTP backend at it."""
+    mailbox = _Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = False
+    yield mailbox
+    controller.stop()

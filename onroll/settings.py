@@ -19,8 +19,8 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("ONROLL_DEBUG", default=False)
 SECRET_KEY = env.str(
     "ONROLL_SECRET_KEY",
-    # Only safe because DEBUG-free production deployments must set their own:
-    # the system check in onroll/checks.py rejects this value when DEBUG is off.
+    # For development only: `manage.py check --deploy` reports an error while
+    # this value is in use (onroll/checks.py).
     default="insecure-development-key-set-ONROLL_SECRET_KEY-in-production",
 )
 ALLOWED_HOSTS = env.list("ONROLL_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "onroll",
     "access",
     "schools",
     "children",

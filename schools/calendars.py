@@ -1,5 +1,6 @@
 """Build school-day calendars from the database and England's bank holidays."""
 
+import functools
 from datetime import date
 
 import holidays
@@ -9,8 +10,15 @@ from schools.models import ClosureDay, School, Term
 from schools.schooldays import SchoolCalendar
 
 
-def england_bank_holidays(years: range) -> set[date]:
-    return set(holidays.country_holidays("GB", subdiv="ENG", years=years))
+@functools.cache
+def _england_bank_holidays(first_year: int, last_year: int) -> frozenset[date]:
+    years = range(first_year, last_year + 1)
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=years))
+
+
+def england_bank_holidays(years: range) -> frozenset[date]:
+    """Return England's bank holidays in the years, from the holidays package."""
+    return _england_bank_holidays(years.start, years.stop - 1)
 
 
 def calendar_for_school(school: School) -> SchoolCalendar:
