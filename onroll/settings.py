@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django's own form and widget templates, which the TemplatesSetting
+    # renderer below looks up through the template engine.
+    "django.forms",
     "onroll",
     "access",
     "schools",
