@@ -14,4 +14,4 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = factory.Sequence(lambda n: f"Officer{n}")
     role = User.Role.ADMISSIONS_OFFICER
     authority = factory.SubFactory(AuthorityFactory)
-    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+    password = factory.django.Password("correct horse battery")
