@@ -1,0 +1,167 @@
+"""Template filters that write dates, times, states and events for people."""
+
+from datetime import date, datetime
+
+from django import template
+from django.core.paginator import Page
+from django.urls import reverse
+
+from casework.deadlines import LONDON
+from children.models import RiskAssessment
+from onroll.formatters import long_date as format_long_date
+
+register = template.Library()
+
+# Past-tense descriptions of timeline events, by Event.kind.
+EVENT_LABELS = {
+    "placement.received": "Application received",
+    "placement.assess": "Vulnerability assessed",
+    "placement.offer": "Place offered",
+    "placement.refuse": "Application refused",
+    "placement.send_request": "On-roll request sent to the school",
+    "placement.confirm_on_roll": "On roll confirmed",
+    "placement.confirm_attendance": "Attendance confirmed",
+    "placement.check_off": "Checked off",
+    "placement.withdraw": "Application withdrawn",
+    "placement.move_out": "Moved out of the area",
+    "placement.refer_cme": "Referred to the Inclusion Service as missing education",
+    "placement.report_not_arrived": "Reported as not arrived and referred to the "
+    "Inclusion Service",
+    "placement.chased": "Chased",
+    "placement.escalated": "Escalated",
+    "placement.email_failed": "Email failed to send",
+    "cme.referred": "Referral received by the Inclusion Service",
+}
+
+# Transitions that move a case forward get the primary button. Those that
+# close it early get the secondary button, and referrals the warning button.
+_SECONDARY_TRANSITIONS = frozenset({"refuse", "withdraw", "move_out"})
+_WARNING_TRANSITIONS = frozenset({"refer_cme", "report_not_arrived"})
+
+
+def event_label(kind: str) -> str:
+    """Return the readable name of an event kind, or a tidied form of an unknown one."""
+    if kind in EVENT_LABELS:
+        return EVENT_LABELS[kind]
+    words = kind.rsplit(".", 1)[-1].replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
+@register.filter
+def long_date(value: date | datetime | None) -> str:
+    """Write a date as GOV.UK does ("4 December 2026"), a datetime by its London day."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(LONDON).date()
+    return format_long_date(value)
+
+
+def _govuk_time(moment: datetime) -> str:
+    if moment.hour == 0 and moment.minute == 0:
+        return "midnight"
+    if moment.hour == 12 and moment.minute == 0:
+        return "midday"
+    hour = moment.hour % 12 or 12
+    minutes = f":{moment.minute:02d}" if moment.minute else ""
+    return f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
+
+
+@register.filter
+def london_datetime(value: datetime | None) -> str:
+    """Write an instant in London time, GOV.UK style: "4 December 2026 at 10:05am"."""
+    if value is None:
+        return ""
+    local = value.astimezone(LONDON)
+    return f"{format_long_date(local.date())} at {_govuk_time(local)}"
+
+
+@register.filter
+def risk_label(level: int | None) -> str:
+    if level is None:
+        return "Not assessed"
+    return RiskAssessment.Level(level).label
+
+
+@register.filter
+def risk_tag_class(level: int | None) -> str:
+    colours = {
+        RiskAssessment.Level.HIGH: "govuk-tag--red",
+        RiskAssessment.Level.MEDIUM: "govuk-tag--yellow",
+        RiskAssessment.Level.LOW: "govuk-tag--green",
+    }
+    return colours.get(level, "govuk-tag--grey")
+
+
+@register.filter
+def event_kind(kind: str) -> str:
+    return event_label(kind)
+
+
+@register.filter
+def transition_button_class(name: str) -> str:
+    if name in _WARNING_TRANSITIONS:
+        return "govuk-button govuk-button--warning"
+    if name in _SECONDARY_TRANSITIONS:
+        return "govuk-button govuk-button--secondary"
+    return "govuk-button"
+
+
+@register.inclusion_tag("includes/pagination.html", takes_context=True)
+def govuk_pagination(context: template.Context, page: Page) -> dict:
+    """Build the GOV.UK pagination links for a page, keeping the other query values."""
+    request = context["request"]
+
+    def url_for(number: int) -> str:
+        query = request.GET.copy()
+        query["page"] = number
+        return f"?{query.urlencode()}"
+
+    items = []
+    for number in page.paginator.get_elided_page_range(
+        page.number, on_each_side=1, on_ends=1
+    ):
+        if number == page.paginator.ELLIPSIS:
+            items.append({"ellipsis": True})
+        else:
+            items.append(
+                {
+                    "number": number,
+                    "url": url_for(number),
+                    "current": number == page.number,
+                }
+            )
+    return {
+        "page": page,
+        "items": items,
+        "previous_url": url_for(page.previous_page_number())
+        if page.has_previous()
+        else "",
+        "next_url": url_for(page.next_page_number()) if page.has_next() else "",
+    }
+
+
+# The service navigation's links: URL name and link text.
+NAVIGATION = (
+    ("placements:worklist", "Worklist"),
+    ("placements:check_off", "Check-off list"),
+    ("placements:new_application", "New application"),
+)
+
+
+@register.inclusion_tag("includes/service_navigation.html", takes_context=True)
+def service_navigation(context: template.Context) -> dict:
+    """Build the navigation links, marking the one for the page being shown."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    current = match.view_name if match else ""
+    user = context.get("user")
+    return {
+        "signed_in": bool(user and user.is_authenticated),
+        "user": user,
+        "csrf_token": context.get("csrf_token"),
+        "items": [
+            {"href": reverse(name), "text": text, "current": name == current}
+            for name, text in NAVIGATION
+        ],
+    }
