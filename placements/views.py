@@ -1,7 +1,318 @@
+"""Pages of placement tracking: worklist, check-off list, new application, case.
+
+Every page is for local authority staff and shows only their own authority's
+records: a case of another authority is "not found" (404), and a school user
+is refused (403). Changes go through placements.actions and
+children.actions, whose ValidationErrors are shown on the form they came from.
+"""
+
+import functools
+import logging
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, F, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from casework.deadlines import london_today
+from casework.timeline import events_for
+from casework.transitions import StaleCase
+from children import actions as child_actions
+from children.models import Child
+from placements import actions
+from placements.deadlines import limit
+from placements.forms import (
+    TRANSITION_FORMS,
+    NewApplicationForm,
+    TransitionForm,
+    WorklistFilterForm,
+)
+from placements.models import Placement
+from placements.states import TRANSITIONS, State, allowed_transitions
+from placements.templatetags.onroll import event_label
+from schools.models import School
+from schools.schooldays import CalendarNotKnown
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 50
+
+# The action behind each transition name in placements.states.TRANSITIONS.
+ACTIONS: dict[str, Callable[..., Any]] = {
+    "assess": actions.assess,
+    "offer": actions.offer,
+    "refuse": actions.refuse,
+    "send_request": actions.send_request,
+    "confirm_on_roll": actions.confirm_on_roll,
+    "confirm_attendance": actions.confirm_attendance,
+    "check_off": actions.check_off,
+    "withdraw": actions.withdraw,
+    "move_out": actions.move_out,
+    "refer_cme": actions.refer_to_cme,
+    "report_not_arrived": actions.report_not_arrived,
+}
 
 
-@login_required
-def worklist(request):
-    return HttpResponse("Worklist")
+def la_staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Send anonymous users to sign in, and refuse anyone not on an LA's staff.
+
+    School users and accounts with no authority get 403.
+    """
+
+    @login_required
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_la_staff:
+            raise PermissionDenied(
+                "These pages are for local authority staff. Your account is not "
+                "linked to a local authority."
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def apply_validation_error(form: Any, error: ValidationError) -> None:
+    """Put an action's ValidationError on the form: by field where it names one."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _calendar_error(form: Any, error: CalendarNotKnown, case: str) -> None:
+    """Log and show a deadline that cannot be counted for want of term dates."""
+    logger.warning("School days could not be counted for %s: %s", case, error)
+    form.add_error(None, str(error))
+
+
+def _today() -> date:
+    return london_today(timezone.now())
+
+
+def _counts(placements: QuerySet) -> dict[str, int]:
+    return placements.aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=Q(is_overdue=True)),
+        alert=Count("pk", filter=Q(has_alert=True)),
+    )
+
+
+# Lists ----------------------------------------------------------------------
+
+
+@la_staff_required
+def worklist(request: HttpRequest) -> HttpResponse:
+    authority_id = request.user.authority_id
+    open_cases = Placement.objects.filter(authority_id=authority_id).for_worklist(
+        _today()
+    )
+    schools = School.objects.filter(
+        placements__authority_id=authority_id, placements__is_open=True
+    ).distinct()
+    # Bind the filters only when one is in the query string, so that a bare
+    # ?page=2 shows the unfiltered list with the default choices selected.
+    filtering = any(name in request.GET for name in WorklistFilterForm.base_fields)
+    form = WorklistFilterForm(request.GET if filtering else None, schools=schools)
+    placements = open_cases
+    if form.is_bound and form.is_valid():
+        placements = _filter(placements, form.cleaned_data, request.user)
+
+    page = Paginator(placements, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "placements/worklist.html",
+        {
+            "form": form,
+            "page": page,
+            "counts": _counts(placements),
+            "filtered": form.is_bound,
+        },
+    )
+
+
+def _filter(placements: QuerySet, filters: dict, user: Any) -> QuerySet:
+    if filters["state"]:
+        placements = placements.filter(state=filters["state"])
+    if filters["school"]:
+        placements = placements.filter(school=filters["school"])
+    if filters["owner"] == WorklistFilterForm.OWNER_MINE:
+        placements = placements.filter(owner=user)
+    if WorklistFilterForm.ONLY_OVERDUE in filters["only"]:
+        placements = placements.filter(is_overdue=True)
+    if WorklistFilterForm.ONLY_ALERT in filters["only"]:
+        placements = placements.filter(has_alert=True)
+    return placements
+
+
+@la_staff_required
+def check_off(request: HttpRequest) -> HttpResponse:
+    """List open cases of children with a vulnerability, oldest then riskiest first."""
+    placements = (
+        Placement.objects.filter(authority_id=request.user.authority_id)
+        .for_worklist(_today())
+        .filter(has_alert=True)
+        .order_by("received_on", F("risk_level").desc(nulls_last=True), "pk")
+    )
+    page = Paginator(placements, PAGE_SIZE).get_page(request.GET.get("page"))
+    can_check_off = any(
+        transition.name == "check_off"
+        for transition in allowed_transitions(State.ATTENDING, request.user.role)
+    )
+    return render(
+        request,
+        "placements/check_off.html",
+        {
+            "page": page,
+            "counts": _counts(placements),
+            "can_check_off": can_check_off,
+            "attending": State.ATTENDING,
+        },
+    )
+
+
+# New application ------------------------------------------------------------
+
+
+@la_staff_required
+def new_application(request: HttpRequest) -> HttpResponse:
+    form = NewApplicationForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            # One transaction around both actions, so that a child is never
+            # saved without the application that brought them in.
+            with transaction.atomic():
+                child = child_actions.register_child(
+                    actor=request.user, **form.child_data()
+                )
+                placement = actions.open_application(
+                    actor=request.user, child=child, **form.application_data()
+                )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        except CalendarNotKnown as error:
+            _calendar_error(form, error, "a new application")
+        else:
+            messages.success(request, f"Application for {child.full_name} received")
+            return redirect("placements:detail", pk=placement.pk)
+    return render(request, "placements/new_application.html", {"form": form})
+
+
+# Case -----------------------------------------------------------------------
+
+
+def _placement_for(request: HttpRequest, pk: int) -> Placement:
+    """Return the user's authority's placement, or raise Http404."""
+    return get_object_or_404(
+        Placement.objects.select_related("child", "school", "owner"),
+        pk=pk,
+        authority_id=request.user.authority_id,
+    )
+
+
+def _child_summary(child: Child, today: date) -> dict[str, Any]:
+    """Return what the case pages show of the child: alert and current risk."""
+    risk = child.risk_assessments.select_related("completed_by").first()
+    return {
+        "child": child,
+        "vulnerabilities": list(child.vulnerabilities.all()),
+        "risk": risk,
+        "review_overdue": risk is not None and risk.next_review_on < today,
+    }
+
+
+def is_overdue(placement: Placement, today: date) -> bool:
+    """Apply the worklist's rule (PlacementQuerySet.for_worklist) to one case."""
+    if not placement.is_open or placement.due_on is None:
+        return False
+    return placement.reminders_sent > 0 or placement.due_on < today
+
+
+@la_staff_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    placement = _placement_for(request, pk)
+    today = _today()
+    return render(
+        request,
+        "placements/detail.html",
+        {
+            "placement": placement,
+            "overdue": is_overdue(placement, today),
+            "transitions": allowed_transitions(placement.state, request.user.role),
+            "events": events_for(placement).order_by("-at", "-pk"),
+            **_child_summary(placement.child, today),
+        },
+    )
+
+
+@la_staff_required
+def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """Show one action's form for the case, and carry it out on POST."""
+    placement = _placement_for(request, pk)
+    if name not in TRANSITIONS:
+        raise Http404(f"There is no action called {name}.")
+    allowed = {t.name for t in allowed_transitions(placement.state, request.user.role)}
+    if name not in allowed:
+        raise PermissionDenied(
+            f"You cannot {TRANSITIONS[name].label[:1].lower()}"
+            f"{TRANSITIONS[name].label[1:]} while the case is "
+            f"{placement.get_state_display().lower()}."
+        )
+
+    form: TransitionForm = TRANSITION_FORMS[name](
+        request.POST if request.method == "POST" else None, placement=placement
+    )
+    if form.is_bound and form.is_valid():
+        if _perform(request, form, placement, name):
+            messages.success(request, event_label(f"placement.{name}"))
+            return redirect("placements:detail", pk=placement.pk)
+        # The failed action may have changed the copy in memory before its
+        # transaction rolled back, so show the case as the database has it.
+        placement.refresh_from_db()
+
+    return render(
+        request,
+        "placements/transition.html",
+        {
+            "placement": placement,
+            "transition": TRANSITIONS[name],
+            "form": form,
+            "reply_days": limit("school_reply_days"),
+            **_child_summary(placement.child, _today()),
+        },
+    )
+
+
+def _perform(
+    request: HttpRequest, form: TransitionForm, placement: Placement, name: str
+) -> bool:
+    """Run the action with the form's input and return whether it succeeded.
+
+    A failure is put on the form. TransitionNotAllowed is not caught, because
+    it is a PermissionDenied and so gives the user 403.
+    """
+    try:
+        ACTIONS[name](
+            placement,
+            actor=request.user,
+            version=form.cleaned_data["version"],
+            **form.action_data(),
+        )
+    except ValidationError as error:
+        apply_validation_error(form, error)
+    except StaleCase as error:
+        form.add_error(None, str(error))
+    except CalendarNotKnown as error:
+        _calendar_error(form, error, f"placement {placement.pk}")
+    else:
+        return True
+    return False
