@@ -454,29 +454,35 @@ class ConfirmAttendanceForm(TransitionForm):
     note = _note_field("Note")
 
 
-class RefuseForm(TransitionForm):
+class RequiredNoteForm(TransitionForm):
+    """A transition whose action rejects a blank note with its own message."""
+
+    show_optional_labels = False
+
+
+class RefuseForm(RequiredNoteForm):
     note = _note_field("Reason for refusing the application")
     appeal_lodged = forms.BooleanField(
         label="The family has lodged an appeal", required=False
     )
 
 
-class WithdrawForm(TransitionForm):
+class WithdrawForm(RequiredNoteForm):
     note = _note_field("Why was the application withdrawn?")
 
 
-class MoveOutForm(TransitionForm):
+class MoveOutForm(RequiredNoteForm):
     note = _note_field(
         "Where has the family moved to?",
         help_text="The new authority and address, if known.",
     )
 
 
-class ReferForm(TransitionForm):
+class ReferForm(RequiredNoteForm):
     note = _note_field("Why is the child being referred?")
 
 
-class ReportNotArrivedForm(TransitionForm):
+class ReportNotArrivedForm(RequiredNoteForm):
     note = _note_field(
         "What happened?",
         help_text="For example, the child did not arrive on the agreed start date "

@@ -740,6 +740,7 @@ def test_refuse_needs_reason(officer_client, placement_in):
     )
 
     assertContains(response, "Enter the reason for refusing the application", count=2)
+    assertNotContains(response, "(optional)")
     assertContains(response, 'href="#id_note"')
     assertContains(response, 'name="appeal_lodged" class="govuk-checkboxes__input"')
 
