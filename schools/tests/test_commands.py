@@ -52,6 +52,7 @@ def test_import_schools_prints_counts():
     assert "Created 3 authorities" in output
     assert "320 created, 0 removed" in output
     assert "26 schools name successor URNs" in output
+    assert "marked provisional" in output
     assert errors == ""
     assert School.objects.count() == 875
 
@@ -62,6 +63,7 @@ def test_import_schools_twice():
     output, _ = _run("import_schools", str(LLR_CSV))
 
     assert "0 created, 0 updated, 875 unchanged" in output
+    assert "provisional" not in output
     assert School.objects.count() == 875
 
 

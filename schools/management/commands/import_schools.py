@@ -83,8 +83,9 @@ class Command(BaseCommand):
                 f"{result.schools_with_unmatched_successors} schools name successor "
                 "URNs that are not in the school list."
             )
+        if result.file_format == LLR_FORMAT and result.created:
             self.stdout.write(
-                "This file has no type or phase: those of new schools were guessed "
-                "from their names and marked provisional. Correct them in the "
-                "administration pages."
+                "This file has no type or phase, so those of the new schools were "
+                "guessed from their names and marked provisional. Correct them in "
+                "the administration pages."
             )
