@@ -7,6 +7,7 @@ in the actions (children.actions, placements.actions), whose ValidationErrors
 the views put back onto these forms by field name.
 """
 
+import re
 from datetime import date
 from typing import Any
 
@@ -407,15 +408,78 @@ class ConfirmForm(TransitionForm):
     """A transition that needs nothing but a confirmation."""
 
 
+class SchoolInput(forms.TextInput):
+    """A text box for a school's URN or name, suggesting the schools on offer."""
+
+    template_name = "django/forms/widgets/school_input.html"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(
+            {"autocomplete": "off", "spellcheck": "false", **(attrs or {})}
+        )
+        self.schools: list[School] = []
+
+    def format_value(self, value: Any) -> str | None:
+        # An unbound form holds the school's primary key; show what an officer
+        # would type instead. A bound form shows exactly what was typed.
+        if isinstance(value, int):
+            school = next((s for s in self.schools if s.pk == value), None)
+            return str(school) if school else str(value)
+        return super().format_value(value)
+
+    def get_context(self, name: str, value: Any, attrs: dict | None) -> dict:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["schools"] = self.schools
+        return context
+
+
+class SchoolField(forms.ModelChoiceField):
+    """A school chosen by typing its URN, its name, or "Name (URN)".
+
+    An officer usually has the school's URN from the application, or picks the
+    name from the browser's suggestions, which read "Name (URN)".
+    """
+
+    widget = SchoolInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(queryset=School.objects.none(), **kwargs)
+
+    def to_python(self, value: Any) -> School | None:
+        typed = str(value or "").strip()
+        if not typed:
+            return None
+        schools = self.queryset
+        urn = re.fullmatch(r"(?:.*\()?\s*(\d{6})\s*\)?", typed)
+        if urn:
+            school = schools.filter(urn=int(urn.group(1))).first()
+            if school is None:
+                raise ValidationError(
+                    f"No open school in this authority has URN {urn.group(1)}. "
+                    "Check the URN, or type the school's name and choose it from "
+                    "the list.",
+                    code="unknown_urn",
+                )
+            return school
+        matches = list(schools.filter(name__iexact=typed)[:2])
+        if len(matches) == 1:
+            return matches[0]
+        raise ValidationError(
+            f"No single open school in this authority is called \u201c{typed}\u201d. "
+            "Type the school's 6-digit URN, or choose its name from the list.",
+            code="unknown_name",
+        )
+
+    def validate(self, value: School | None) -> None:
+        forms.Field.validate(self, value)
+
+
 class OfferForm(TransitionForm):
-    school = forms.ModelChoiceField(
+    school = SchoolField(
         label="School",
-        queryset=School.objects.none(),
-        empty_label="Select a school",
-        error_messages={
-            "required": "Select the school offering the place",
-            "invalid_choice": "Select an open school in this authority from the list",
-        },
+        help_text="Type the school's name or its 6-digit URN (unique reference "
+        "number), for example 120255.",
+        error_messages={"required": "Enter the school offering the place"},
     )
     offered_on = GovukDateField(label="Offer date", help_text="For example, 4 12 2026")
     agreed_start_on = GovukDateField(
@@ -427,10 +491,12 @@ class OfferForm(TransitionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = School.objects.filter(
+        schools = School.objects.filter(
             authority_id=self.placement.authority_id,
             status__in=[School.Status.OPEN, School.Status.PROPOSED_TO_CLOSE],
         ).order_by("name")
+        self.fields["school"].queryset = schools
+        self.fields["school"].widget.schools = list(schools)
 
 
 class ConfirmOnRollForm(TransitionForm):

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from access.tests.factories import UserFactory
@@ -549,7 +550,7 @@ def test_disallowed_transition_is_403(officer_client, placement_in, school):
         url,
         {
             "version": placement.version,
-            "school": school.pk,
+            "school": str(school.urn),
             **_date("offered_on", "1/12/2026"),
             **_date("agreed_start_on", "7/12/2026"),
         },
@@ -579,7 +580,7 @@ def _offer(client, placement, school, offered: str, start: str):
         f"/placements/{placement.pk}/offer/",
         {
             "version": placement.version,
-            "school": school.pk,
+            "school": str(school.urn),
             **_date("offered_on", offered),
             **_date("agreed_start_on", start),
         },
@@ -641,14 +642,64 @@ def test_offer_rejects_school(
     elif where == "other authority":
         school = SchoolFactory(authority=other_authority)
     else:
-        school = School(pk=999999)
+        school = School(urn=999999)
 
     response = _offer(officer_client, placement, school, "1/12/2026", "7/12/2026")
 
-    assertContains(response, "Select an open school in this authority", count=2)
+    assertContains(
+        response,
+        f"No open school in this authority has URN {school.urn}. Check the URN",
+        count=2,
+    )
     assertContains(response, 'href="#id_school"')
+    assertContains(response, f'value="{school.urn}"')
     placement.refresh_from_db()
     assert placement.state == State.ASSESSED
+
+
+@pytest.mark.parametrize(
+    "typed", ["{urn}", " {urn} ", "{name} ({urn})", "{name}", "{name_upper}"]
+)
+def test_offer_accepts_urn_or_name(officer_client, placement_in, school, typed):
+    placement = placement_in(State.ASSESSED)
+    school_text = typed.format(
+        urn=school.urn, name=school.name, name_upper=school.name.upper()
+    )
+
+    officer_client.post(
+        reverse("placements:transition", args=[placement.pk, "offer"]),
+        {
+            "version": placement.version,
+            "school": school_text,
+            **_date("offered_on", "1/12/2026"),
+            **_date("agreed_start_on", "7/12/2026"),
+        },
+    )
+
+    placement.refresh_from_db()
+    assert placement.state == State.OFFERED
+    assert placement.school == school
+
+
+def test_offer_rejects_unknown_name(officer_client, placement_in):
+    placement = placement_in(State.ASSESSED)
+
+    response = officer_client.post(
+        reverse("placements:transition", args=[placement.pk, "offer"]),
+        {
+            "version": placement.version,
+            "school": "Nowhere Academy",
+            **_date("offered_on", "1/12/2026"),
+            **_date("agreed_start_on", "7/12/2026"),
+        },
+    )
+
+    assertContains(
+        response,
+        "No single open school in this authority is called \u201cNowhere Academy\u201d",
+        count=2,
+    )
+    assertContains(response, 'value="Nowhere Academy"')
 
 
 def test_offer_impossible_date(officer_client, placement_in, school):
