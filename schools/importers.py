@@ -183,8 +183,11 @@ PHASE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
 )
 
-_DATE_FORM = re.compile(r"(\d{2})-(\d{2})-(\d{4})")
-_GSS_CODE = re.compile(r"[EWSN]\d{8}")
+_DATE_FORM = re.compile(r"([0-9]{2})-([0-9]{2})-([0-9]{4})")
+# ASCII digits only: str.isdigit() also accepts characters such as "²" that
+# int() rejects.
+_DIGITS = re.compile(r"[0-9]+")
+_GSS_CODE = re.compile(r"[EWSN][0-9]{8}")
 _MAX_URN = 2_147_483_647  # the largest PositiveIntegerField value on every backend
 # Rows per query: SQLite before 3.32 allows 999 parameters in one statement.
 _CHUNK_SIZE = 900
@@ -293,8 +296,8 @@ class _RowReader:
             self.error(
                 column,
                 value,
-                f"'{value}' is not a URN. A URN is a whole number such as 119902; "
-                "correct it.",
+                f"'{value}' is not a URN. A URN is a whole number such as 119902. "
+                "Correct it.",
             )
         return number
 
@@ -325,7 +328,7 @@ class _RowReader:
             if required:
                 self.error(column, value, f"{column} is blank. Enter a whole number.")
             return None
-        if not value.isdigit() or int(value) > maximum:
+        if not _DIGITS.fullmatch(value) or int(value) > maximum:
             fix = "Correct it." if required else "Correct it or leave it blank."
             self.error(
                 column,
@@ -411,7 +414,7 @@ def _first_match(
 
 
 def _parse_urn(value: str) -> int | None:
-    if not value.isdigit() or not 0 < int(value) <= _MAX_URN:
+    if not _DIGITS.fullmatch(value) or not 0 < int(value) <= _MAX_URN:
         return None
     return int(value)
 
@@ -626,7 +629,7 @@ def _llr_la_code(reader: _RowReader) -> str | None:
             "la_code_derived",
             code,
             f"'{code}' is not an LA code of this extract. Expected one of "
-            f"{expected}; correct it.",
+            f"{expected}. Correct it.",
         )
         return None
     name = reader.raw("la_name_derived")
@@ -681,12 +684,12 @@ def _parse_gias_row(reader: _RowReader) -> _SchoolRecord | None:
     errors_before = len(reader.errors)
     urn = reader.urn("URN")
     la_code = reader.raw("LA (code)")
-    if not re.fullmatch(r"\d{3}", la_code):
+    if not re.fullmatch(r"[0-9]{3}", la_code):
         reader.error(
             "LA (code)",
             la_code,
             f"'{la_code}' is not an LA code. A DfE LA code has three digits, such "
-            "as 855; correct it.",
+            "as 855. Correct it.",
         )
     la_name = reader.text("LA (name)", 100, required=True)
     laestab = _gias_laestab(reader, la_code)
@@ -746,12 +749,12 @@ def _gias_laestab(reader: _RowReader, la_code: str) -> str:
     number = reader.raw("EstablishmentNumber")
     if not number:
         return ""
-    if not number.isdigit() or len(number) > 4:
+    if not _DIGITS.fullmatch(number) or len(number) > 4:
         reader.error(
             "EstablishmentNumber",
             number,
             f"'{number}' is not an establishment number. It has up to four "
-            "digits, such as 2001; correct it or leave it blank.",
+            "digits, such as 2001. Correct it or leave it blank.",
         )
         return ""
     return f"{la_code}{number.zfill(4)}"
@@ -830,7 +833,7 @@ def _gias_gss_code(reader: _RowReader) -> str:
             "GSSLACode (name)",
             value,
             f"'{value}' is not a GSS code. A GSS code is a letter and eight "
-            "digits, such as E10000018; correct it or leave it blank.",
+            "digits, such as E10000018. Correct it or leave it blank.",
         )
         return ""
     return value

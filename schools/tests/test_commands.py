@@ -102,7 +102,7 @@ def test_import_schools_lists_every_error(tmp_path):
         "Line 3, close_date: '31-13-2014' is not a date in DD-MM-YYYY form. "
         "Correct it or leave it blank.",
         "Line 6, urn: '119X05' is not a URN. A URN is a whole number such as "
-        "119902; correct it.",
+        "119902. Correct it.",
     ]
     assert "rejected with the 2 problem(s) listed above" in message
     assert "nothing was saved" in message

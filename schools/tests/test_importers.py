@@ -384,6 +384,8 @@ def test_import_rejects_bad_date(tmp_path):
     [
         ("urn", "12A456", "'12A456' is not a URN"),
         ("urn", "", "the URN is blank"),
+        ("urn", "\u00b2", "'\u00b2' is not a URN"),
+        ("urn", "0", "'0' is not a URN"),
         ("open_date", "2001-09-01", "'2001-09-01' is not a date in DD-MM-YYYY form"),
         ("la_code_derived", "999", "'999' is not an LA code of this extract"),
         ("la_name_derived", "Rutland", "'Rutland' does not match LA code 855"),

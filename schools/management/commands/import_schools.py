@@ -42,7 +42,7 @@ class Command(BaseCommand):
         self, *args: object, path: Path, la_codes: list[str] | None, **options: object
     ) -> None:
         for code in la_codes or ():
-            if not re.fullmatch(r"\d{3}", code):
+            if not re.fullmatch(r"[0-9]{3}", code):
                 raise CommandError(
                     f"--la {code} is not an LA code. Give a three-digit DfE LA "
                     "code such as 855."

@@ -150,7 +150,7 @@ def _validate_term(
             )
         )
     year = value("academic_year")
-    match = re.fullmatch(r"(\d{4})/(\d{2})", year)
+    match = re.fullmatch(r"([0-9]{4})/([0-9]{2})", year)
     if not match or int(match[2]) != (int(match[1]) + 1) % 100:
         error(
             "academic_year",
