@@ -248,8 +248,9 @@ class _SchoolRecord:
     la_name: str
     gss_code: str
     values: dict[str, Any]
-    # Fields set only on new schools and on schools whose type and phase are
-    # still provisional, so that a re-import never undoes a correction.
+    # Guesses set only on new schools and on schools whose type and phase are
+    # still provisional, so that re-importing the LLR extract never undoes a
+    # correction made by an administrator or a full GIAS import.
     guessed_values: dict[str, Any] = field(default_factory=dict)
     # None when the format carries no successor links, so links stay as they are.
     successor_urns: tuple[int, ...] | None = None
