@@ -38,6 +38,11 @@ def is_temporary_upn(value: str) -> bool:
     return stdnum_upn.compact(value)[-1:].isalpha()
 
 
+def _characters(value: str) -> str:
+    length = len(stdnum_upn.compact(value))
+    return "1 character" if length == 1 else f"{length} characters"
+
+
 def validate_upn(value: str) -> None:
     """Reject an invalid UPN with a message naming the value and how to fix it."""
     if not value:
@@ -46,9 +51,9 @@ def validate_upn(value: str) -> None:
         check_upn(value)
     except InvalidLength:
         raise ValidationError(
-            "UPN %(value)s has %(length)s characters but a UPN has 13, for "
-            "example B801200005001.",
-            params={"value": value, "length": len(stdnum_upn.compact(value))},
+            "UPN %(value)s is %(length)s long but a UPN has 13 characters, "
+            "for example B801200005001.",
+            params={"value": value, "length": _characters(value)},
             code="upn_length",
         ) from None
     except InvalidFormat:

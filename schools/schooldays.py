@@ -40,7 +40,13 @@ class SchoolCalendar:
         return any(first <= day <= last for first, last in self.terms)
 
     def _check_known(self, day: date) -> None:
-        if self.last_known_day is None or day > self.last_known_day:
+        if self.last_known_day is None:
+            raise CalendarNotKnown(
+                f"{self.name} has no term dates, so school days cannot be counted "
+                f"to {day}. Add its terms in the administration pages, or run "
+                "`manage.py load_calendars`."
+            )
+        if day > self.last_known_day:
             raise CalendarNotKnown(
                 f"{self.name} has no term dates after {self.last_known_day}, so "
                 f"school days cannot be counted to {day}. Add the next academic "

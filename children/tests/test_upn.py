@@ -71,13 +71,17 @@ def test_temporary_upn_wrong_check_letter():
 
 @pytest.mark.parametrize(
     ("value", "length"),
-    [("B80120000500", 12), ("B8012000050012", 14)],
+    [
+        ("B80120000500", "12 characters"),
+        ("B8012000050012", "14 characters"),
+        ("B", "1 character"),
+    ],
 )
 def test_wrong_length(value, length):
     message = _message(value)
 
     assert value in message
-    assert f"has {length} characters" in message
+    assert f"is {length} long" in message
 
 
 @pytest.mark.parametrize("letter", ["I", "O", "S"])
