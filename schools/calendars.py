@@ -6,7 +6,7 @@ from datetime import date
 import holidays
 from django.db.models import Q
 
-from schools.models import ClosureDay, School, Term
+from schools.models import Authority, ClosureDay, School, Term
 from schools.schooldays import SchoolCalendar
 
 
@@ -42,8 +42,9 @@ def calendar_for_school(school: School) -> SchoolCalendar:
     return SchoolCalendar.build(school.name, terms, closed)
 
 
-def calendar_for_authority(authority_id: int, name: str = "") -> SchoolCalendar:
+def calendar_for_authority(authority_id: int) -> SchoolCalendar:
     """Return the authority's own calendar, for cases with no school yet."""
+    name = Authority.objects.values_list("name", flat=True).get(pk=authority_id)
     terms = [
         (term.first_day, term.last_day)
         for term in Term.objects.filter(authority_id=authority_id)
@@ -56,7 +57,7 @@ def calendar_for_authority(authority_id: int, name: str = "") -> SchoolCalendar:
     if terms:
         years = range(min(t[0] for t in terms).year, max(t[1] for t in terms).year + 1)
         closed |= england_bank_holidays(years)
-    return SchoolCalendar.build(name or f"Authority {authority_id}", terms, closed)
+    return SchoolCalendar.build(name, terms, closed)
 
 
 class CalendarCache:

@@ -471,8 +471,8 @@ def test_new_application_without_term_dates(client, caplog):
 
     response = client.post("/applications/new/", _application())
 
-    assertContains(response, "has no term dates")
-    assertContains(response, "Add the next academic year&#x27;s terms")
+    assertContains(response, "has no term dates, so school days cannot be counted")
+    assertContains(response, "Add its terms in the administration pages")
     assert Child.objects.count() == 0
     assert "School days could not be counted for a new application" in caplog.text
 
