@@ -136,6 +136,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "page": page,
             "counts": _counts(placements),
             "filtered": form.is_bound,
+            "today": _today(),
         },
     )
 
@@ -173,6 +174,7 @@ def check_off(request: HttpRequest) -> HttpResponse:
         "placements/check_off.html",
         {
             "page": page,
+            "today": _today(),
             "counts": _counts(placements),
             "can_check_off": can_check_off,
             "attending": State.ATTENDING,
@@ -230,13 +232,6 @@ def _child_summary(child: Child, today: date) -> dict[str, Any]:
     }
 
 
-def is_overdue(placement: Placement, today: date) -> bool:
-    """Apply the worklist's rule (PlacementQuerySet.for_worklist) to one case."""
-    if not placement.is_open or placement.due_on is None:
-        return False
-    return placement.reminders_sent > 0 or placement.due_on < today
-
-
 @la_staff_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     placement = _placement_for(request, pk)
@@ -246,7 +241,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "placements/detail.html",
         {
             "placement": placement,
-            "overdue": is_overdue(placement, today),
+            "overdue": placement.is_overdue_on(today),
             "transitions": allowed_transitions(placement.state, request.user.role),
             "events": events_for(placement).order_by("-at", "-pk"),
             **_child_summary(placement.child, today),

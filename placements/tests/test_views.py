@@ -190,6 +190,20 @@ def test_worklist_shows_case_columns(officer_client, placement_in):
     assertContains(response, "1 open case, 1 overdue, 1 for a child with an alert")
 
 
+def test_worklist_tags_chased_case_with_new_deadline(officer_client, placement_in):
+    placement_in(State.REQUESTED, due_on=date(2026, 12, 11), reminders_sent=1)
+
+    response = officer_client.get("/")
+
+    assertContains(response, "11 December 2026")
+    assertContains(
+        response, '<strong class="govuk-tag govuk-tag--orange">Chased</strong>'
+    )
+    assertNotContains(
+        response, '<strong class="govuk-tag govuk-tag--red">Overdue</strong>'
+    )
+
+
 def test_worklist_hides_closed_and_other_authority(
     officer_client, placement_in, other_authority
 ):
