@@ -142,7 +142,7 @@ def test_child_page_shows_record(officer_client, officer, child, school):
     response = officer_client.get(f"/children/{child.pk}/")
 
     assertContains(response, "govuk-warning-text")
-    assertContains(response, "Ruby Okafor is a vulnerable child (exclusions)")
+    assertContains(response, "Ruby Okafor is a vulnerable child. Exclusions.")
     assertContains(response, "2 suspensions")
     assertContains(response, "Letters from the school.")
     assertContains(response, "Previous school")

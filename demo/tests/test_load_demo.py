@@ -22,6 +22,7 @@ from stdnum.gb import upn as stdnum_upn
 from access.models import User
 from casework.models import Event
 from casework.timeline import events_for
+from children.actions import RISK_QUESTIONS
 from children.models import (
     Address,
     Child,
@@ -223,6 +224,16 @@ def test_risk_assessed_before_vulnerability_assessment(demo):
     assert assessed >= 0.8 * CHILDREN
     assert RiskAssessment.objects.filter(next_review_on__lt=TODAY).exists()
     assert RiskAssessment.objects.filter(next_review_on__gte=TODAY).exists()
+
+
+def test_risk_answers_match_the_questions_asked(demo):
+    keys = {question.key for question in RISK_QUESTIONS}
+
+    for risk in RiskAssessment.objects.all():
+        assert set(risk.answers) == keys
+        for key, entry in risk.answers.items():
+            assert isinstance(entry["answer"], bool), key
+            assert entry["question"].endswith("?"), key
 
 
 def test_social_care_cases_skew_to_higher_risk(frozen_time):

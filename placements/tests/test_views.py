@@ -531,7 +531,7 @@ def test_case_page_shows_case_and_child(officer_client, placement_in):
     response = officer_client.get(f"/placements/{placement.pk}/")
 
     assertContains(response, "govuk-warning-text")
-    assertContains(response, "child in need")
+    assertContains(response, "is a vulnerable child. Child in need.")
     assertContains(response, "Oakfield Primary School")
     assertContains(response, "Place offered 9 November 2026")
     assertContains(response, "Agreed start date 16 November 2026")
