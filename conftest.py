@@ -19,6 +19,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture
+def friday_4_december(time_machine):
+    """Stop the clock at 10:00 on Friday 4 December 2026, two weeks before the
+    end of the autumn term in the shipped calendar."""
+    time_machine.move_to("2026-12-04 10:00 +0000", tick=False)
+
+
+@pytest.fixture
 def authority(db):
     authority = AuthorityFactory(code="855", name="Leicestershire")
     add_llr_terms(authority)

@@ -3,22 +3,15 @@
 from datetime import date
 
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from children import actions
 from children.models import Address, Child, Contact, RiskAssessment
 from children.tests.factories import ChildFactory, VulnerabilityFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("friday_4_december")]
 
 KIND = "child_in_need"
-
-
-@pytest.fixture(autouse=True)
-def _friday_4_december():
-    with time_machine.travel("2026-12-04 10:00 +0000", tick=False):
-        yield
 
 
 def _register(actor, **overrides):

@@ -19,13 +19,7 @@ from children.tests.factories import (
 from placements.states import State
 from placements.tests.factories import PlacementFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _friday_4_december():
-    with time_machine.travel("2026-12-04 10:00 +0000", tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("friday_4_december")]
 
 
 @pytest.fixture

@@ -5,12 +5,10 @@ from casework.models import Event
 from placements import actions
 from placements.states import State
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _friday_4_december(time_machine):
-    time_machine.move_to("2026-12-04 10:00 +0000", tick=False)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("friday_4_december"),
+]
 
 
 def test_on_roll_request_sent_over_smtp(placement_in, officer, school, smtp_server):

@@ -10,12 +10,7 @@ from cme.models import CmeCase
 from placements import actions
 from placements.states import CLOSED_STATES, TRANSITIONS, State
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _friday_4_december(time_machine):
-    time_machine.move_to("2026-12-04 10:00 +0000", tick=False)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("friday_4_december")]
 
 
 def _call(name: str, placement, actor, school):

@@ -25,13 +25,7 @@ from placements.views import ACTIONS
 from schools.models import School
 from schools.tests.factories import AuthorityFactory, SchoolFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _friday_4_december():
-    with time_machine.travel("2026-12-04 10:00 +0000", tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("friday_4_december")]
 
 
 @pytest.fixture
