@@ -3,8 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from casework.models import Event
-from casework.timeline import record_event
+from casework.timeline import events_for, record_event
 from children.models import Child
 from cme.models import CmeCase
 from schools.models import Authority, School
@@ -44,11 +43,7 @@ def refer(
                 "actor": event.actor_label,
                 "note": event.note,
             }
-            for event in Event.objects.filter(
-                case_type__app_label=source_case._meta.app_label,
-                case_type__model=source_case._meta.model_name,
-                case_id=source_case.pk,
-            ).select_related("actor")
+            for event in events_for(source_case)
         ]
     address = child.addresses.order_by("-moved_in").first()
     now = timezone.now()
