@@ -1,4 +1,4 @@
-"""The request being served, as audit.log.record sees it.
+"""The request being served, for audit.log.record to read.
 
 AuditContextMiddleware sets this for each request. Outside a request (a
 management command, the deadline sweep) it is None, and entries are recorded

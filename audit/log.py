@@ -11,9 +11,9 @@ Call `record` wherever Onroll reads or changes a child's record:
 
 An export records `export.<name>` with the exported object as target and
 only ids and options in `data`. In a request, the request id and the signed-in
-user come from AuditContextMiddleware; outside one, the entry has no request
-id and the actor is "system" unless one is passed. Build `changes` with
-audit.changes, which keeps personal data out of the log.
+user come from AuditContextMiddleware. Outside one, the entry has no request
+id, and its actor is "system" unless the caller passes one. Build `changes`
+with audit.changes, which keeps personal data out of the log.
 """
 
 from typing import Any

@@ -1,4 +1,4 @@
-"""Which audit entries a manager may see, and the search filters over them."""
+"""The audit entries a manager may see, and the search filters over them."""
 
 from datetime import date, datetime, time
 

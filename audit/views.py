@@ -21,7 +21,7 @@ AUDIT_READER_ROLES = frozenset(
 
 
 def can_search_audit_log(user: User) -> bool:
-    """Whether the user is a manager of a local authority who may read the log."""
+    """Return whether the user is a local authority manager who may read the log."""
     return (
         user.is_authenticated
         and user.role in AUDIT_READER_ROLES
@@ -40,7 +40,9 @@ def search(request: HttpRequest) -> HttpResponse:
             "Only service managers, assistant directors and administrators of a "
             "local authority can search the audit log."
         )
-    filtering = any(name in request.GET for name in AuditSearchForm.base_fields)
+    # Date fields arrive as from_date_day and so on, so any parameter but the
+    # page number counts as a search.
+    filtering = bool(set(request.GET) - {"page"})
     form = AuditSearchForm(request.GET if filtering else None)
     entries = entries_visible_to(request.user)
     filters: dict = {}
@@ -60,6 +62,8 @@ def search(request: HttpRequest) -> HttpResponse:
         entries = search_entries(entries)
 
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Read the page before recording this search, so it does not list itself.
+    page.object_list = list(page.object_list)
     # The UPN typed is not logged; the ids of the children it matched are.
     record(
         "audit.search",

@@ -138,9 +138,13 @@ def test_missing_head_is_rebuilt_from_tail():
 def test_entry_rolls_back_with_failed_change():
     record("test.kept")
 
-    with pytest.raises(RuntimeError), transaction.atomic():
-        record("test.rolled_back")
-        raise RuntimeError("the change failed")
+    def failing_change() -> None:
+        with transaction.atomic():
+            record("test.rolled_back")
+            raise RuntimeError("the change failed")
+
+    with pytest.raises(RuntimeError):
+        failing_change()
 
     assert list(AuditEntry.objects.values_list("action", flat=True)) == ["test.kept"]
     assert record("test.next").seq == 2
