@@ -17,6 +17,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from access.models import User
+from audit import changes as audit_changes
+from audit.log import record
 from casework.deadlines import london_today
 from children.models import (
     Address,
@@ -173,6 +175,15 @@ def register_child(
     address.save()
     contact.child = child
     contact.save()
+    record(
+        "child.create",
+        actor=actor,
+        target=child,
+        changes=audit_changes.created(child)
+        | audit_changes.created(address, prefix="address.")
+        | audit_changes.created(contact, prefix="contact."),
+        data={"address_id": address.pk, "contact_id": contact.pk},
+    )
     return child
 
 
@@ -226,6 +237,12 @@ def add_vulnerability(
         raise ValidationError(
             {"kind": [_duplicate_message(child, characteristic)]}
         ) from None
+    record(
+        "child.add_vulnerability",
+        actor=actor,
+        target=characteristic,
+        changes=audit_changes.created(characteristic),
+    )
     return characteristic
 
 
@@ -295,4 +312,10 @@ def record_risk_assessment(
     if errors:
         raise ValidationError(errors)
     assessment.save()
+    record(
+        "child.record_risk_assessment",
+        actor=actor,
+        target=assessment,
+        changes=audit_changes.created(assessment),
+    )
     return assessment

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from audit.log import record
 from casework.deadlines import london_today
 from children import actions
 from children.forms import RiskAssessmentForm, VulnerabilityForm
@@ -27,6 +28,7 @@ def _child_for(request: HttpRequest, pk: int) -> Child:
 @la_staff_required
 def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     child = _child_for(request, pk)
+    record("child.viewed", target=child)
     today = london_today(timezone.now())
     risk = child.risk_assessments.select_related("completed_by").first()
     return render(

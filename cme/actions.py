@@ -3,6 +3,8 @@
 from django.db import transaction
 from django.utils import timezone
 
+from audit import changes as audit_changes
+from audit.log import record
 from casework.timeline import events_for, record_event
 from children.models import Child
 from cme.models import CmeCase
@@ -62,4 +64,10 @@ def refer(
         source_case_id=source_case_id,
     )
     record_event(case, "cme.referred", actor=referred_by, to_state="open", note=reason)
+    record(
+        "cme.refer",
+        actor=referred_by,
+        target=case,
+        changes=audit_changes.created(case),
+    )
     return case

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from access.models import User
+from audit import changes as audit_changes
+from audit.log import record
 from casework.deadlines import london_today
 from casework.timeline import record_event
 from casework.transitions import StaleCase, TransitionNotAllowed, claim
@@ -68,11 +70,21 @@ def _move(
     data: dict | None = None,
     calendars: CalendarCache | None = None,
 ) -> None:
+    # The row as stored before this action, because the action has already
+    # set its fields on the instance.
+    before = audit_changes.snapshot(Placement.objects.get(pk=placement.pk))
     claim(placement)
     from_state = placement.state
     placement.state = transition.target
     set_deadline(placement, calendars or CalendarCache())
     placement.save()
+    record(
+        f"placement.{transition.name}",
+        actor=actor,
+        target=placement,
+        changes=audit_changes.diff(before, placement),
+        data=data,
+    )
     record_event(
         placement,
         f"placement.{transition.name}",
@@ -116,6 +128,12 @@ def open_application(
     )
     set_deadline(placement, CalendarCache())
     placement.save()
+    record(
+        "placement.create",
+        actor=actor,
+        target=placement,
+        changes=audit_changes.created(placement),
+    )
     record_event(placement, "placement.received", actor=actor, to_state=State.RECEIVED)
     return placement
 

@@ -17,6 +17,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from audit import changes as audit_changes
+from audit.log import record
 from casework.deadlines import london_today
 from casework.timeline import record_event
 from onroll.formatters import long_date
@@ -82,10 +84,17 @@ def _act(placement: Placement, now: datetime, calendars: CalendarCache) -> str:
     chases_done = placement.reminders_sent
     max_chases = limit("max_chases")
 
+    before = audit_changes.snapshot(placement)
     if chases_done < max_chases:
         placement.reminders_sent += 1
         extend_deadline(placement, today, calendars)
         placement.save()
+        record(
+            "placement.chase",
+            target=placement,
+            changes=audit_changes.diff(before, placement),
+            data={"number": chases_done + 1, "school_emailed": step.waits_on_school},
+        )
         record_event(
             placement,
             "placement.chased",
@@ -100,6 +109,12 @@ def _act(placement: Placement, now: datetime, calendars: CalendarCache) -> str:
         placement.reminders_sent += 1
         extend_deadline(placement, today, calendars)
         placement.save()
+        record(
+            "placement.escalate",
+            target=placement,
+            changes=audit_changes.diff(before, placement),
+            data={"school_emailed": step.waits_on_school},
+        )
         record_event(
             placement,
             "placement.escalated",
@@ -124,6 +139,11 @@ def _act(placement: Placement, now: datetime, calendars: CalendarCache) -> str:
     # worklist, and the sweep has nothing more to do until its state changes.
     placement.due_at = None
     placement.save()
+    record(
+        "placement.leave_with_manager",
+        target=placement,
+        changes=audit_changes.diff(before, placement),
+    )
     return "left_with_manager"
 
 

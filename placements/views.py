@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +23,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from audit.log import record
 from casework.deadlines import london_today
 from casework.timeline import events_for
 from casework.transitions import StaleCase
@@ -126,6 +128,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
     placements = open_cases
     if form.is_bound and form.is_valid():
         placements = _filter(placements, form.cleaned_data, request.user)
+    if form.is_bound:
+        record("search", data=_search_data(request, form))
 
     page = Paginator(placements, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -139,6 +143,17 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "today": _today(),
         },
     )
+
+
+def _search_data(request: HttpRequest, form: WorklistFilterForm) -> dict[str, Any]:
+    """Return the worklist filters as typed, for the audit log."""
+    filters = {
+        name: request.GET.getlist(name)
+        if isinstance(field, forms.MultipleChoiceField)
+        else request.GET.get(name, "")
+        for name, field in form.fields.items()
+    }
+    return {"list": "worklist", "filters": filters, "valid": form.is_valid()}
 
 
 def _filter(placements: QuerySet, filters: dict, user: Any) -> QuerySet:
@@ -236,6 +251,7 @@ def _child_summary(child: Child, today: date) -> dict[str, Any]:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     placement = _placement_for(request, pk)
     today = _today()
+    record("placement.viewed", target=placement)
     return render(
         request,
         "placements/detail.html",
@@ -266,6 +282,8 @@ def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     form: TransitionForm = TRANSITION_FORMS[name](
         request.POST if request.method == "POST" else None, placement=placement
     )
+    if request.method == "GET":
+        record("placement.viewed", target=placement, data={"form": name})
     if form.is_bound and form.is_valid():
         if _perform(request, form, placement, name):
             messages.success(request, event_label(f"placement.{name}"))
