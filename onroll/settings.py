@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "placements",
     "cme",
     "demo",
+    "privacy",
 ]
 
 MIDDLEWARE = [
