@@ -2,7 +2,7 @@ from django.db import models
 
 
 class RetentionRecord(models.Model):
-    """A record that retention anonymised something, holding no personal data.
+    """Proof that retention anonymised a child or a case, without personal data.
 
     A row of kind "child" also marks the child as anonymised, so that
     `apply_retention` never acts on the same child twice.
