@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "cme",
     "demo",
     "audit",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -149,6 +150,29 @@ ONROLL_PLACEMENT_DEADLINES = {
     # then an escalation with the same grace before a CME referral.
     "chase_days": env.int("ONROLL_CHASE_DAYS", default=5),
     "max_chases": env.int("ONROLL_MAX_CHASES", default=2),
+}
+
+# How long Onroll keeps each kind of record, in whole years, before
+# `manage.py apply_retention` anonymises the child (privacy/retention.py).
+# Every default is an estimate, because authorities' published retention
+# schedules differ. Each authority should set its own schedule's values.
+ONROLL_RETENTION = {
+    # Estimate: the six-year limitation period for claims in tort (Limitation
+    # Act 1980 s.2), counted from the day the case closed. A child's own claim
+    # can run until six years after they turn 18 (s.28), which this does not
+    # cover for a child who was never referred as missing education.
+    "placement_years_after_closing": env.int("ONROLL_RETAIN_PLACEMENT_YEARS", 6),
+    # Estimate: until the child's 25th birthday, the age to which Lancashire
+    # County Council's published retention schedule for access to education
+    # keeps admissions data. The same schedule keeps CME investigation
+    # records until the child is 31, and longer for a child with an EHC plan
+    # or who was looked after.
+    "cme_case_years_after_birth": env.int("ONROLL_RETAIN_CME_CASE_YEARS", 25),
+    # Estimate: a child registered but never given a case, counted from the
+    # day the record was created, kept as long as a closed placement.
+    "child_without_cases_years_after_creation": env.int(
+        "ONROLL_RETAIN_CHILD_WITHOUT_CASES_YEARS", 6
+    ),
 }
 
 # How many cases the deadline sweep claims per database round trip.

@@ -16,5 +16,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("children/", include("children.urls")),
     path("audit/", include("audit.urls")),
+    path("children/", include("privacy.urls")),
     path("", include("placements.urls")),
 ]

@@ -1,0 +1,281 @@
+"""Gather everything Onroll stores about a child, for a subject access request.
+
+UK GDPR Article 15 gives a data subject (here the child, or a parent acting
+for them) the right to a copy of their personal data, the purposes, the
+recipients and the source. `build_export` collects every record about the
+child into one dictionary of plain values, and `to_json` writes it with ISO
+dates. The HTML page and the `subject_access` command render the same
+dictionary.
+"""
+
+import json
+from datetime import datetime
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.staticfiles import finders
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from access.models import User
+from audit.models import AuditEntry
+from casework.models import Event
+from children.models import Child
+from cme.models import CmeCase
+from placements.models import Placement
+from placements.templatetags.onroll import event_label
+
+# Top-level keys of the export that hold records, with their headings, in the
+# order the HTML document shows them.
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("identity", "Identity"),
+    ("addresses", "Addresses"),
+    ("parents_and_carers", "Parents and carers"),
+    ("vulnerability_profile", "Vulnerability profile"),
+    ("risk_assessments", "Risk assessments"),
+    ("placements", "Placements"),
+    ("cme_cases", "Children missing education cases"),
+    ("timeline", "Timeline"),
+    ("correspondence", "Correspondence"),
+    ("audit_log", "Who viewed or changed the record"),
+)
+
+# Timeline events whose action sends, or tried to send, an email to a school.
+# A chase stores whether it emailed the school in data["school_emailed"]. An
+# escalation emails the school only when the case waits on the school, and
+# its event states that only in the note, so every escalation is listed.
+EMAIL_EVENT_KINDS: dict[str, str] = {
+    "placement.send_request": "On-roll request to the school",
+    "placement.chased": "Chase",
+    "placement.escalated": "Escalation",
+    "placement.email_failed": "Email that failed to send",
+}
+
+CORRESPONDENCE_NOTE = (
+    "Onroll does not store the bodies of the emails it sends yet. This section "
+    "lists the timeline events that sent or tried to send an email about the "
+    "child, with the recipient where the event recorded one."
+)
+
+
+def actor_label(user: User | None) -> str:
+    """Return the user's full name and username, or a label for no user."""
+    if user is None:
+        return "Onroll (no user)"
+    full_name = user.get_full_name()
+    return f"{full_name} ({user.username})" if full_name else user.username
+
+
+def _related_value(related: models.Model | None) -> Any:
+    if related is None:
+        return None
+    if isinstance(related, ContentType):
+        return f"{related.app_label}.{related.model}"
+    if isinstance(related, User):
+        return {"id": related.pk, "name": actor_label(related)}
+    return {"id": related.pk, "name": str(related)}
+
+
+def record_fields(
+    instance: models.Model, exclude: tuple[str, ...] = ("child",)
+) -> dict[str, Any]:
+    """Return every stored field of a row, by field name, as plain values.
+
+    A foreign key becomes the related row's id and name. A field with choices
+    gets a second key, `<name>_label`, with the readable choice. Keys follow
+    the model's field order, so they stay the same from one export to the next.
+    """
+    values: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in exclude:
+            continue
+        if field.is_relation:
+            values[field.name] = _related_value(getattr(instance, field.name))
+            continue
+        value = field.value_from_object(instance)
+        values[field.name] = value
+        if field.choices and value not in (None, ""):
+            values[f"{field.name}_label"] = getattr(
+                instance, f"get_{field.name}_display"
+            )()
+    return values
+
+
+def _timeline_entry(event: Event) -> dict[str, Any]:
+    return {
+        "id": event.pk,
+        "at": event.at,
+        "kind": event.kind,
+        "description": event_label(event.kind),
+        "case_type": _related_value(event.case_type),
+        "case_id": event.case_id,
+        "from_state": event.from_state,
+        "to_state": event.to_state,
+        "actor": event.actor_label if event.actor is None else actor_label(event.actor),
+        "note": event.note,
+        "data": event.data,
+    }
+
+
+def _correspondence(events: list[Event]) -> dict[str, Any]:
+    emails = []
+    for event in events:
+        if event.kind not in EMAIL_EVENT_KINDS:
+            continue
+        if event.kind == "placement.chased" and not event.data.get("school_emailed"):
+            continue
+        emails.append(
+            {
+                "event_id": event.pk,
+                "at": event.at,
+                "kind": event.kind,
+                "description": EMAIL_EVENT_KINDS[event.kind],
+                "case_type": _related_value(event.case_type),
+                "case_id": event.case_id,
+                "recipient": event.data.get("to", ""),
+                "note": event.note,
+            }
+        )
+    return {"note": CORRESPONDENCE_NOTE, "emails": emails}
+
+
+def audit_section(child: Child) -> dict[str, Any]:
+    """List the audit log's entries about the child, oldest first."""
+    entries = [
+        {
+            "seq": entry.seq,
+            "at": entry.at,
+            "actor": entry.actor_label,
+            "organisation": entry.organisation_label,
+            "action": entry.action,
+            "object_type": entry.object_type,
+            "object_id": entry.object_id,
+            "request_id": entry.request_id,
+        }
+        for entry in AuditEntry.objects.filter(child_ref=child.pk).order_by("seq")
+    ]
+    return {
+        "note": "Every read and change of the child's record that the audit log holds.",
+        "entries": entries,
+    }
+
+
+def build_export(child: Child, *, generated_by: str) -> dict[str, Any]:
+    """Collect every record Onroll stores about the child.
+
+    Values are Python dates, datetimes and plain types, which `to_json` writes
+    as ISO 8601 strings. `generated_by` names who requested the export.
+    """
+    events = list(
+        Event.objects.filter(child=child)
+        .select_related("actor", "case_type")
+        .order_by("at", "pk")
+    )
+    placements = (
+        Placement.objects.filter(child=child)
+        .select_related("authority", "owner", "school")
+        .order_by("opened_at", "pk")
+    )
+    cme_cases = (
+        CmeCase.objects.filter(child=child)
+        .select_related("authority", "owner", "referred_by", "last_known_school")
+        .order_by("opened_at", "pk")
+    )
+    return {
+        "child_id": child.pk,
+        "generated_at": timezone.now(),
+        "generated_by": generated_by,
+        "identity": record_fields(child, exclude=()),
+        "addresses": [record_fields(row) for row in child.addresses.order_by("pk")],
+        "parents_and_carers": [
+            record_fields(row) for row in child.contacts.order_by("pk")
+        ],
+        "vulnerability_profile": [
+            record_fields(row)
+            for row in child.vulnerabilities.select_related("recorded_by").order_by(
+                "pk"
+            )
+        ],
+        "risk_assessments": [
+            record_fields(row)
+            for row in child.risk_assessments.select_related("completed_by").order_by(
+                "completed_on", "pk"
+            )
+        ],
+        "placements": [record_fields(row) for row in placements],
+        "cme_cases": [record_fields(row) for row in cme_cases],
+        "timeline": [_timeline_entry(event) for event in events],
+        "correspondence": _correspondence(events),
+        "audit_log": audit_section(child),
+    }
+
+
+def to_json(export: dict[str, Any]) -> str:
+    """Write an export as indented JSON with ISO 8601 dates and times."""
+    return json.dumps(export, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
+
+
+def export_filename(child: Child, generated_at: datetime, extension: str) -> str:
+    """Name an export file by the child's id and the day it was made."""
+    return f"subject-access-child-{child.pk}-{generated_at:%Y-%m-%d}.{extension}"
+
+
+def display_sections(export: dict[str, Any]) -> list[dict[str, Any]]:
+    """Arrange an export's sections for the HTML templates.
+
+    Each section gets its heading, an optional note and a list of records,
+    and each record is a dictionary of field name to value.
+    """
+    sections = []
+    for key, heading in SECTIONS:
+        value = export[key]
+        note = ""
+        if key == "correspondence":
+            note, records = value["note"], value["emails"]
+        elif key == "audit_log":
+            note, records = value["note"], value["entries"]
+        elif isinstance(value, dict):
+            records = [value]
+        else:
+            records = value
+        sections.append(
+            {"key": key, "heading": heading, "note": note, "records": records}
+        )
+    return sections
+
+
+# Stylesheets copied into a standalone HTML document: GOV.UK Frontend's (from
+# frontend/build, made by `make frontend`) and the export's own.
+DOCUMENT_STYLESHEETS = ("govuk/govuk-frontend.min.css", "privacy/subject-access.css")
+
+
+class StylesheetMissing(Exception):
+    """A stylesheet the standalone HTML document copies in was not found."""
+
+
+def render_document(child: Child, export: dict[str, Any]) -> str:
+    """Render an export as a standalone HTML document with its styles inline.
+
+    Raises StylesheetMissing when GOV.UK Frontend has not been built.
+    """
+    styles = []
+    for name in DOCUMENT_STYLESHEETS:
+        path = finders.find(name)
+        if path is None:
+            raise StylesheetMissing(
+                f"The stylesheet {name} was not found in the static files. Run "
+                "`make frontend` to build GOV.UK Frontend, then try again."
+            )
+        with open(path, encoding="utf-8") as file:
+            styles.append(file.read())
+    return render_to_string(
+        "privacy/subject_access_document.html",
+        {
+            "child": child,
+            "export": export,
+            "sections": display_sections(export),
+            "stylesheet": "\n".join(styles),
+        },
+    )

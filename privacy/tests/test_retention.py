@@ -1,0 +1,334 @@
+"""Retention periods, and anonymising a child once every record is past one."""
+
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from casework.deadlines import london_today
+from casework.models import Event
+from children.models import (
+    Address,
+    Child,
+    Contact,
+    RiskAssessment,
+    VulnerabilityCharacteristic,
+)
+from children.tests.factories import ChildFactory
+from cme import actions as cme_actions
+from cme.models import CmeCase
+from placements.models import Placement
+from placements.states import State
+from placements.tests.factories import PlacementFactory
+from privacy.checks import check_retention_settings
+from privacy.models import RetentionRecord
+from privacy.retention import add_years, find_past_retention
+
+pytestmark = pytest.mark.django_db
+
+
+def _due_and_kept(child: Child) -> tuple[bool, bool]:
+    """Return whether the child is listed past retention, and whether it is due."""
+    today = london_today(timezone.now())
+    for status in find_past_retention(today):
+        if status.child_id == child.pk:
+            return True, status.is_due
+    return False, False
+
+
+def _apply_retention(*args: str) -> str:
+    stdout = StringIO()
+    call_command("apply_retention", *args, stdout=stdout)
+    return stdout.getvalue()
+
+
+# Retention periods at their boundaries ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("closed_at", "last_kept", "first_past"),
+    [
+        # Winter: London is on UTC.
+        ("2020-12-04 10:00 +0000", "2026-12-04 23:59 +0000", "2026-12-05 00:00 +0000"),
+        # Summer: 23:30 UTC on 30 June is 00:30 on 1 July in London.
+        ("2020-06-30 23:30 +0000", "2026-07-01 22:59 +0000", "2026-07-01 23:00 +0000"),
+    ],
+)
+def test_placement_past_six_years_after_closing(
+    time_machine, authority, closed_at, last_kept, first_past
+):
+    time_machine.move_to(closed_at, tick=False)
+    child = ChildFactory(authority=authority, date_of_birth=date(2012, 5, 1))
+    PlacementFactory(child=child, state=State.WITHDRAWN)
+
+    time_machine.move_to(last_kept, tick=False)
+    assert _due_and_kept(child) == (False, False)
+
+    time_machine.move_to(first_past, tick=False)
+    assert _due_and_kept(child) == (True, True)
+
+
+def test_open_placement_never_past(time_machine, authority):
+    time_machine.move_to("2010-01-04 10:00 +0000", tick=False)
+    child = ChildFactory(authority=authority, date_of_birth=date(2002, 5, 1))
+    PlacementFactory(child=child, state=State.OFFERED, received_on=date(2010, 1, 4))
+
+    time_machine.move_to("2060-01-04 10:00 +0000", tick=False)
+
+    assert _due_and_kept(child) == (False, False)
+
+
+def test_cme_case_past_25_years_after_birth(time_machine, authority):
+    time_machine.move_to("2014-09-01 10:00 +0000", tick=False)
+    child = ChildFactory(authority=authority, date_of_birth=date(2001, 3, 14))
+    cme_actions.refer(
+        child=child,
+        authority=authority,
+        source=CmeCase.Source.PUBLIC,
+        reason="Neighbour reports the child at home in school hours.",
+    )
+
+    time_machine.move_to("2026-03-14 23:59 +0000", tick=False)
+    assert _due_and_kept(child) == (False, False)
+
+    time_machine.move_to("2026-03-15 00:00 +0000", tick=False)
+    assert _due_and_kept(child) == (True, True)
+
+
+def test_child_without_cases_past_six_years(time_machine, authority):
+    time_machine.move_to("2020-12-04 10:00 +0000", tick=False)
+    child = ChildFactory(authority=authority)
+
+    time_machine.move_to("2026-12-04 23:59 +0000", tick=False)
+    assert _due_and_kept(child) == (False, False)
+
+    time_machine.move_to("2026-12-05 00:00 +0000", tick=False)
+    assert _due_and_kept(child) == (True, True)
+
+
+def test_child_kept_while_any_case_within(time_machine, authority):
+    time_machine.move_to("2014-09-01 10:00 +0000", tick=False)
+    child = ChildFactory(authority=authority, date_of_birth=date(2001, 3, 14))
+    cme_actions.refer(
+        child=child, authority=authority, source=CmeCase.Source.PUBLIC, reason="-"
+    )
+    PlacementFactory(child=child, state=State.RECEIVED)
+
+    time_machine.move_to("2030-01-01 10:00 +0000", tick=False)
+    output = _apply_retention()
+
+    assert _due_and_kept(child) == (True, False)
+    assert f"Child {child.pk}: kept, because still within retention: " in output
+    assert RetentionRecord.objects.count() == 0
+    child.refresh_from_db()
+    assert child.legal_last_name == "Testchild"
+
+
+@pytest.mark.parametrize(
+    ("day", "years", "expected"),
+    [
+        (date(2020, 12, 4), 6, date(2026, 12, 4)),
+        (date(2020, 2, 29), 6, date(2026, 3, 1)),
+        (date(2020, 2, 29), 4, date(2024, 2, 29)),
+    ],
+)
+def test_add_years(day, years, expected):
+    assert add_years(day, years) == expected
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "placement_years_after_closing",
+        "cme_case_years_after_birth",
+        "child_without_cases_years_after_creation",
+    ],
+)
+@pytest.mark.parametrize("value", [0, -1, "6", None])
+def test_invalid_period_rejected(settings, setting, value):
+    settings.ONROLL_RETENTION = {**settings.ONROLL_RETENTION, setting: value}
+
+    with pytest.raises(ImproperlyConfigured, match=setting):
+        list(find_past_retention(date(2026, 12, 4)))
+    [error] = check_retention_settings(None)
+    assert error.id == "privacy.E001"
+
+
+def test_period_configurable(settings, time_machine, authority):
+    settings.ONROLL_RETENTION = {
+        **settings.ONROLL_RETENTION,
+        "placement_years_after_closing": 1,
+    }
+    time_machine.move_to("2020-12-04 10:00 +0000", tick=False)
+    child = ChildFactory(authority=authority, date_of_birth=date(2012, 5, 1))
+    PlacementFactory(child=child, state=State.WITHDRAWN)
+
+    time_machine.move_to("2021-12-05 10:00 +0000", tick=False)
+
+    assert _due_and_kept(child) == (True, True)
+
+
+# Anonymising ------------------------------------------------------------------
+
+
+@pytest.fixture
+def after_retention(child_with_history, time_machine):
+    """Move the clock to the day after the full-history child's CME case
+    expires: 25 years after the date of birth, 14 March 2015."""
+    time_machine.move_to("2040-03-15 10:00 +0000", tick=False)
+    return child_with_history
+
+
+def _counts(child: Child) -> dict[str, int]:
+    return {
+        "placements": Placement.objects.filter(child=child).count(),
+        "cme_cases": CmeCase.objects.filter(child=child).count(),
+        "events": Event.objects.filter(child=child).count(),
+        "vulnerabilities": VulnerabilityCharacteristic.objects.filter(
+            child=child
+        ).count(),
+        "risk_assessments": RiskAssessment.objects.filter(child=child).count(),
+        "addresses": Address.objects.filter(child=child).count(),
+        "contacts": Contact.objects.filter(child=child).count(),
+    }
+
+
+def test_dry_run_changes_nothing(after_retention):
+    child = after_retention
+    before = Child.objects.filter(pk=child.pk).values().get()
+    counts = _counts(child)
+    notes = list(Event.objects.filter(child=child).values_list("note", flat=True))
+
+    output = _apply_retention("--dry-run")
+
+    assert f"Child {child.pk}: would be anonymised." in output
+    assert "1 child would be anonymised" in output
+    assert Child.objects.filter(pk=child.pk).values().get() == before
+    assert _counts(child) == counts
+    assert list(Event.objects.filter(child=child).values_list("note", flat=True)) == (
+        notes
+    )
+    assert RetentionRecord.objects.count() == 0
+
+
+def test_anonymise_blanks_child(after_retention):
+    child = after_retention
+
+    output = _apply_retention()
+
+    assert f"Child {child.pk}: anonymised." in output
+    child.refresh_from_db()
+    assert child.legal_first_name == "Anonymised"
+    assert child.legal_last_name == "Anonymised"
+    assert child.preferred_name == ""
+    assert child.former_names == ""
+    assert child.date_of_birth == date(2015, 1, 1)
+    assert child.upn == ""
+    assert child.nhs_number == ""
+    assert child.sex == Child.Sex.FEMALE
+
+
+def test_anonymise_blanks_related_records(after_retention):
+    child = after_retention
+
+    _apply_retention()
+
+    assert not Address.objects.filter(child=child).exists()
+    assert not Contact.objects.filter(child=child).exists()
+    for vulnerability in VulnerabilityCharacteristic.objects.filter(child=child):
+        assert vulnerability.evidence == ""
+        assert vulnerability.detail == ""
+        assert vulnerability.source == ""
+    for risk in RiskAssessment.objects.filter(child=child):
+        assert risk.summary == ""
+    assert set(Event.objects.filter(child=child).values_list("note", flat=True)) == {""}
+    placement = Placement.objects.get(child=child)
+    assert placement.reason == ""
+    case = CmeCase.objects.get(child=child)
+    assert case.reason == ""
+    assert case.last_known_address == ""
+    assert case.history == []
+
+
+def test_anonymise_keeps_counts(after_retention):
+    child = after_retention
+    before = _counts(child)
+
+    _apply_retention()
+
+    after = _counts(child)
+    assert after == {**before, "addresses": 0, "contacts": 0}
+    placement = Placement.objects.get(child=child)
+    assert placement.state == State.REFERRED_CME
+    assert placement.received_on == date(2026, 11, 2)
+
+
+def test_anonymise_leaves_other_children(after_retention, authority):
+    other = ChildFactory(authority=authority, legal_last_name="Recent")
+    PlacementFactory(child=other, state=State.RECEIVED)
+
+    _apply_retention()
+
+    other.refresh_from_db()
+    assert other.legal_last_name == "Recent"
+
+
+def test_anonymise_writes_retention_records(after_retention):
+    child = after_retention
+    placement = Placement.objects.get(child=child)
+    case = CmeCase.objects.get(child=child)
+
+    _apply_retention()
+
+    records = {
+        (record.kind, record.object_id): record.rule
+        for record in RetentionRecord.objects.all()
+    }
+    assert records == {
+        ("placement", placement.pk): "placement_years_after_closing = 6",
+        ("cme_case", case.pk): "cme_case_years_after_birth = 25",
+        ("child", child.pk): (
+            "cme_case_years_after_birth = 25; placement_years_after_closing = 6"
+        ),
+    }
+    assert {record.at for record in RetentionRecord.objects.all()} == {timezone.now()}
+    audit = AuditEntry.objects.get(action="retention.anonymise")
+    assert audit.child_ref == child.pk
+    assert audit.actor is None
+
+
+def test_second_run_does_nothing(after_retention):
+    child = after_retention
+    _apply_retention()
+    records = list(RetentionRecord.objects.values())
+    anonymised = Child.objects.filter(pk=child.pk).values().get()
+
+    output = _apply_retention()
+
+    assert f"Child {child.pk}" not in output
+    assert "0 children anonymised" in output
+    assert list(RetentionRecord.objects.values()) == records
+    assert Child.objects.filter(pk=child.pk).values().get() == anonymised
+
+
+def test_child_without_cases_anonymised(time_machine, authority):
+    time_machine.move_to("2020-12-04 10:00 +0000", tick=False)
+    child = ChildFactory(authority=authority)
+    Address.objects.create(
+        child=child, line_1="1 High St", town="Hinckley", postcode="LE10 1AA"
+    )
+
+    time_machine.move_to("2026-12-05 10:00 +0000", tick=False)
+    _apply_retention()
+
+    child.refresh_from_db()
+    assert child.legal_first_name == "Anonymised"
+    assert not child.addresses.exists()
+    [record] = RetentionRecord.objects.all()
+    assert record.kind == "child"
+    assert record.object_id == child.pk
+    assert record.rule == "child_without_cases_years_after_creation = 6"
