@@ -15,5 +15,6 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("children/", include("children.urls")),
+    path("", include("access.urls")),
     path("", include("placements.urls")),
 ]
