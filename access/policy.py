@@ -393,6 +393,8 @@ def shown_count(user: Any, authority_id: int, count: int) -> str:
     user does not work for could identify them, so it is written as "fewer
     than N". Counts of the user's own authority are exact.
     """
+    # NOTE: no secondary suppression, so an exact total beside suppressed
+    # parts can still narrow a small count down by subtraction.
     organisation = organisation_of(user)
     own = organisation is not None and organisation.authority_id == authority_id
     threshold = suppression_threshold()
