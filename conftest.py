@@ -7,8 +7,8 @@ import socket
 import pytest
 from aiosmtpd.controller import Controller
 
-from access.models import User
-from access.tests.factories import UserFactory
+from access.models import Organisation, User
+from access.tests.factories import OrganisationFactory, UserFactory
 from schools.tests.factories import AuthorityFactory, SchoolFactory, add_llr_terms
 
 
@@ -83,6 +83,42 @@ def other_school_user(other_school):
         school=other_school,
         role=User.Role.SCHOOL_USER,
     )
+
+
+@pytest.fixture
+def police(authority):
+    """A police force working in the authority's area."""
+    return OrganisationFactory(
+        kind=Organisation.Kind.POLICE, name="Leicestershire Police", authority=authority
+    )
+
+
+@pytest.fixture
+def social_care(authority):
+    """The children's social care service of the authority's area."""
+    return OrganisationFactory(
+        kind=Organisation.Kind.SOCIAL_CARE,
+        name="Leicestershire Children's Social Care",
+        authority=authority,
+    )
+
+
+@pytest.fixture
+def partner(police):
+    """A police officer; tests share children with the force as they need."""
+    return UserFactory(username="partner", organisation=police, role=User.Role.PARTNER)
+
+
+@pytest.fixture
+def social_care_partner(social_care):
+    return UserFactory(
+        username="social-worker", organisation=social_care, role=User.Role.PARTNER
+    )
+
+
+@pytest.fixture
+def analyst(authority):
+    return UserFactory(username="analyst", authority=authority, role=User.Role.ANALYST)
 
 
 def _free_port() -> int:

@@ -32,8 +32,8 @@ _HEAD_ID = 1
 # Database queries each call to record() makes once the chain head exists:
 # lock and advance the head, insert the entry, store its hash on the head.
 QUERIES_PER_RECORD = 3
-# A request's first record also loads the signed-in user's school or
-# authority for organisation_label. Tests that count a page's queries add
+# A request's first record also loads the signed-in user's organisation
+# for organisation_label. Tests that count a page's queries add
 # this for the page's one entry.
 QUERIES_FOR_FIRST_RECORD = QUERIES_PER_RECORD + 1
 
@@ -90,14 +90,10 @@ def record(
 
 
 def organisation_label(actor: Any) -> str:
-    """Return the name of the school or authority the actor works for."""
-    if actor is None:
+    """Return the name of the organisation the actor works for."""
+    if actor is None or actor.organisation_id is None:
         return ""
-    if actor.school_id is not None:
-        return str(actor.school)
-    if actor.authority_id is not None:
-        return str(actor.authority)
-    return ""
+    return actor.organisation.name
 
 
 def _child_ref(target: Model | None, child: Model | None) -> int | None:

@@ -11,14 +11,16 @@ from children.models import Child
 
 
 def entries_visible_to(user: User) -> QuerySet[AuditEntry]:
-    """Return entries by the user's authority's staff or about its children.
+    """Return entries by staff of organisations in the user's authority's area
+    (the authority itself, its schools and partner agencies), or about its
+    children.
 
     NOTE: entries store no authority, so an entry with neither a staff actor
     nor a child (a school user's or the sweep's, about no child) is shown to
     no one here.
     """
     return AuditEntry.objects.filter(
-        Q(actor__authority_id=user.authority_id)
+        Q(actor__organisation__authority_id=user.authority_id)
         | Q(
             child_ref__in=Child.objects.filter(authority_id=user.authority_id).values(
                 "pk"

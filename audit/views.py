@@ -6,27 +6,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from access.models import User
+from access import policy
 from audit.forms import AuditSearchForm
 from audit.log import record
 from audit.search import child_ids_for, entries_visible_to, search_entries
 
 PAGE_SIZE = 50
-
-# Roles that may read the audit log. assistant_director is matched by its
-# value because access.models.User.Role gains it with the role model.
-AUDIT_READER_ROLES = frozenset(
-    {"service_manager", "administrator", "assistant_director"}
-)
-
-
-def can_search_audit_log(user: User) -> bool:
-    """Return whether the user is a local authority manager who may read the log."""
-    return (
-        user.is_authenticated
-        and user.role in AUDIT_READER_ROLES
-        and user.authority_id is not None
-    )
 
 
 @login_required
@@ -35,7 +20,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
     Every view of this page, filtered or not, is itself recorded.
     """
-    if not can_search_audit_log(request.user):
+    if not policy.can_search_audit_log(request.user):
         raise PermissionDenied(
             "Only service managers, assistant directors and administrators of a "
             "local authority can search the audit log."

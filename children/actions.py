@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from access import policy
 from access.models import User
 from audit import changes as audit_changes
 from audit.log import record
@@ -71,8 +72,8 @@ def _today() -> date:
     return london_today(timezone.now())
 
 
-def _check_authority(actor: User, authority_id: int | None) -> None:
-    if not actor.is_la_staff or actor.authority_id != authority_id:
+def _check_can_change(actor: User, child: Child) -> None:
+    if not policy.can_change_child(actor, child):
         raise PermissionDenied(
             "Only staff of the child's local authority can change this record."
         )
@@ -116,7 +117,11 @@ def register_child(
 
     The UPN is stored in compact form (upper case, no spaces).
     """
-    _check_authority(actor, actor.authority_id)
+    if not policy.can_register_child(actor):
+        raise PermissionDenied(
+            "Only local authority staff can record a new child. Your account is not "
+            "linked to a local authority with a role that works on cases."
+        )
     errors: dict[str, list] = {}
 
     if date_of_birth >= _today():
@@ -142,7 +147,7 @@ def register_child(
         ]
 
     child = Child(
-        authority_id=actor.authority_id,
+        authority_id=actor.organisation.authority_id,
         legal_first_name=legal_first_name.strip(),
         legal_last_name=legal_last_name.strip(),
         preferred_name=preferred_name.strip(),
@@ -203,7 +208,7 @@ def add_vulnerability(
     A child has at most one entry of each kind, so a second of the same kind
     raises a ValidationError on `kind`.
     """
-    _check_authority(actor, child.authority_id)
+    _check_can_change(actor, child)
     characteristic = VulnerabilityCharacteristic(
         child=child,
         kind=kind,
@@ -224,6 +229,12 @@ def add_vulnerability(
         )
     except ValidationError as error:
         errors.update(error.message_dict)
+    if "kind" not in errors and not policy.can_see_characteristic_detail(actor, kind):
+        errors["kind"] = [
+            f"Your role cannot record ‘{characteristic.get_kind_display()}’, because "
+            "it may not read that characteristic. Ask an admissions or inclusion "
+            "officer to record it."
+        ]
     if "kind" not in errors and child.vulnerabilities.filter(kind=kind).exists():
         errors["kind"] = [_duplicate_message(child, characteristic)]
     if errors:
@@ -272,7 +283,7 @@ def record_risk_assessment(
     no answer. Each is stored with the question's wording, so the record still
     reads right if the questions change.
     """
-    _check_authority(actor, child.authority_id)
+    _check_can_change(actor, child)
     errors: dict[str, list] = {}
     if completed_on > _today():
         errors["completed_on"] = [

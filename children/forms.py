@@ -41,6 +41,14 @@ class VulnerabilityForm(GovukForm):
         label="Date recorded", help_text="For example, 4 12 2026"
     )
 
+    def __init__(
+        self, *args: Any, kinds: list[tuple[str, str]] | None = None, **kwargs: Any
+    ) -> None:
+        """Offer only `kinds` (value, label) when given, as the user's role allows."""
+        super().__init__(*args, **kwargs)
+        if kinds is not None:
+            self.fields["kind"].choices = [("", "Select a characteristic"), *kinds]
+
 
 class RiskAssessmentForm(GovukForm):
     level = forms.TypedChoiceField(

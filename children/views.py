@@ -1,63 +1,92 @@
 """A child's page and the forms that add to their vulnerability and risk record.
 
-Like every page for local authority staff, these show only the user's own
-authority's children (another authority's child is "not found", 404).
+access.policy decides who sees the child (anyone else gets "not found",
+404), which parts of the record the page shows, and who may add to it (a
+user who may only read gets 403).
 """
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from access import policy
+from access.decorators import named_records_required
+from access.models import Share
 from audit.log import record
 from casework.deadlines import london_today
 from children import actions
 from children.forms import RiskAssessmentForm, VulnerabilityForm
 from children.models import Child
 from placements.models import Placement
-from placements.views import apply_validation_error, la_staff_required
+from placements.views import apply_validation_error, child_summary
 
 
 def _child_for(request: HttpRequest, pk: int) -> Child:
-    """Return the user's authority's child, or raise Http404."""
-    return get_object_or_404(Child, pk=pk, authority_id=request.user.authority_id)
+    """Return the child if the user may see it, or raise Http404."""
+    return get_object_or_404(
+        policy.visible_children(request.user, Child.objects.all()), pk=pk
+    )
 
 
-@la_staff_required
+def _child_to_change(request: HttpRequest, pk: int) -> Child:
+    """Return the child if the user may add to the record; 404 if unseen, else 403."""
+    child = _child_for(request, pk)
+    if not policy.can_change_child(request.user, child):
+        raise PermissionDenied(
+            "Only staff of the child's local authority can add to this record."
+        )
+    return child
+
+
+@named_records_required
 def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     child = _child_for(request, pk)
     record("child.viewed", target=child)
-    today = london_today(timezone.now())
-    risk = child.risk_assessments.select_related("completed_by").first()
+    user = request.user
+    summary = child_summary(user, child, london_today(timezone.now()))
+    parts = summary["parts"]
+    can_share = policy.can_share_child(user, child)
     return render(
         request,
         "children/detail.html",
         {
-            "child": child,
-            "vulnerabilities": list(
-                child.vulnerabilities.select_related("recorded_by")
-            ),
-            "risk": risk,
-            "addresses": list(child.addresses.all()),
-            "contacts": list(child.contacts.all()),
+            **summary,
+            "addresses": list(child.addresses.all()) if "contacts" in parts else [],
+            "contacts": list(child.contacts.all()) if "contacts" in parts else [],
             "placements": list(
-                Placement.objects.filter(child=child)
+                policy.visible_placements(user, Placement.objects.filter(child=child))
                 .select_related("school")
                 .order_by("-opened_at")
-            ),
-            "events": list(child.events.select_related("actor").order_by("-at", "-pk")),
+            )
+            if "placements" in parts
+            else [],
+            "events": list(child.events.select_related("actor").order_by("-at", "-pk"))
+            if "timeline" in parts
+            else [],
             "placement_type_id": ContentType.objects.get_for_model(Placement).pk,
-            "review_overdue": risk is not None and risk.next_review_on < today,
+            "can_change": policy.can_change_child(user, child),
+            "can_share": can_share,
+            "shares": list(
+                Share.objects.filter(
+                    child=child, revoked_at__isnull=True
+                ).select_related("organisation", "shared_by")
+            )
+            if can_share
+            else [],
         },
     )
 
 
-@la_staff_required
+@named_records_required
 def add_vulnerability(request: HttpRequest, pk: int) -> HttpResponse:
-    child = _child_for(request, pk)
-    form = VulnerabilityForm(request.POST if request.method == "POST" else None)
+    child = _child_to_change(request, pk)
+    form = VulnerabilityForm(
+        request.POST if request.method == "POST" else None,
+        kinds=policy.visible_kind_choices(request.user),
+    )
     if form.is_bound and form.is_valid():
         try:
             characteristic = actions.add_vulnerability(
@@ -77,9 +106,9 @@ def add_vulnerability(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@la_staff_required
+@named_records_required
 def record_risk_assessment(request: HttpRequest, pk: int) -> HttpResponse:
-    child = _child_for(request, pk)
+    child = _child_to_change(request, pk)
     form = RiskAssessmentForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:

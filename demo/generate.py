@@ -21,11 +21,12 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import F, ProtectedError
 from django.utils import timezone
 from faker import Faker
 
-from access.models import User
+from access.actions import share_child
+from access.models import Organisation, Share, User
 from casework.deadlines import london_today
 from casework.models import Event
 from children.models import (
@@ -66,6 +67,10 @@ class DemoUser:
     last_name: str
     role: str
     authority_code: str | None = None
+    # For partner agency users: the agency's kind and name. Other users work
+    # for their authority's organisation, or their school's.
+    agency_kind: str = ""
+    agency_name: str = ""
 
 
 DEMO_USERS = [
@@ -79,7 +84,33 @@ DEMO_USERS = [
     DemoUser("manager.rutland", "Tom", "Hughes", User.Role.SERVICE_MANAGER, "857"),
     DemoUser("admin", "Sam", "Carter", User.Role.ADMINISTRATOR),
     DemoUser("school.leicester", "Jo", "Kelly", User.Role.SCHOOL_USER),
+    DemoUser("analyst.leics", "Priya", "Shah", User.Role.ANALYST, "855"),
+    DemoUser(
+        "police.leics",
+        "Chris",
+        "Dawson",
+        User.Role.PARTNER,
+        "855",
+        Organisation.Kind.POLICE,
+        "Leicestershire Police",
+    ),
+    DemoUser(
+        "socialcare.leics",
+        "Nadia",
+        "Hussain",
+        User.Role.PARTNER,
+        "855",
+        Organisation.Kind.SOCIAL_CARE,
+        "Leicestershire Children's Social Care",
+    ),
 ]
+# How many Leicestershire children, highest risk first, the demo shares with
+# each partner agency, and which parts.
+SHARED_CHILDREN = 3
+SHARED_PARTS = {
+    "police.leics": ("identity", "vulnerability", "risk"),
+    "socialcare.leics": Share.PARTS,
+}
 
 
 class DemoError(Exception):
@@ -123,6 +154,7 @@ def load_demo(
         users = _ensure_users(password, authorities)
         replaced = delete_demo_children()
         _generate(children, seed, now, authorities, users)
+        _share_with_partners(users, authorities)
     summary = summarise(london_today(now), authorities)
     summary.users = users
     summary.password = password
@@ -166,13 +198,44 @@ def _head_teacher_name(faker: Faker, urn: int) -> str:
     return f"{title} {first_name} {faker.last_name()}"
 
 
+def _organisation_for(
+    spec: DemoUser, authorities: dict[str, Authority]
+) -> Organisation | None:
+    """Get or create the organisation the demo user works for.
+
+    The administrator is a superuser and works for no organisation.
+    """
+    if spec.role == User.Role.SCHOOL_USER:
+        school = _school_for_school_user(authorities[SCHOOL_USER_AUTHORITY])
+        organisation, _ = Organisation.objects.get_or_create(
+            school=school,
+            defaults={
+                "kind": Organisation.Kind.SCHOOL,
+                "name": school.name,
+                "authority": school.authority,
+            },
+        )
+        return organisation
+    if spec.authority_code is None:
+        return None
+    authority = authorities[spec.authority_code]
+    if spec.agency_kind:
+        organisation, _ = Organisation.objects.get_or_create(
+            kind=spec.agency_kind, name=spec.agency_name, authority=authority
+        )
+        return organisation
+    organisation, _ = Organisation.objects.get_or_create(
+        kind=Organisation.Kind.LOCAL_AUTHORITY,
+        authority=authority,
+        defaults={"name": authority.name},
+    )
+    return organisation
+
+
 def _ensure_users(password: str, authorities: dict[str, Authority]) -> list[User]:
     """Create the demo users, or bring existing ones back to their demo details."""
     users = []
     for spec in DEMO_USERS:
-        school = None
-        if spec.role == User.Role.SCHOOL_USER:
-            school = _school_for_school_user(authorities[SCHOOL_USER_AUTHORITY])
         is_admin = spec.role == User.Role.ADMINISTRATOR
         user, _created = User.objects.update_or_create(
             username=spec.username,
@@ -181,8 +244,8 @@ def _ensure_users(password: str, authorities: dict[str, Authority]) -> list[User
                 "last_name": spec.last_name,
                 "email": f"{spec.username}@onroll.example.org",
                 "role": spec.role,
-                "authority": authorities.get(spec.authority_code or ""),
-                "school": school,
+                "organisation": _organisation_for(spec, authorities),
+                "team": None,
                 "is_staff": is_admin,
                 "is_superuser": is_admin,
                 "is_active": True,
@@ -192,6 +255,27 @@ def _ensure_users(password: str, authorities: dict[str, Authority]) -> list[User
         user.save(update_fields=["password"])
         users.append(user)
     return users
+
+
+def _share_with_partners(
+    users: Sequence[User], authorities: dict[str, Authority]
+) -> None:
+    """Share the highest-risk Leicestershire children with the demo partner agencies."""
+    by_username = {user.username: user for user in users}
+    officer = by_username["officer.leics"]
+    children = list(
+        Child.objects.filter(authority=authorities["855"])
+        .with_alert_and_risk()
+        .order_by(F("current_risk").desc(nulls_last=True), "pk")[:SHARED_CHILDREN]
+    )
+    for username, parts in SHARED_PARTS.items():
+        for child in children:
+            share_child(
+                child,
+                actor=officer,
+                organisation=by_username[username].organisation,
+                parts=parts,
+            )
 
 
 def _school_for_school_user(authority: Authority) -> School:

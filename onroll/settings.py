@@ -187,3 +187,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("ONROLL_LOG_LEVEL", "INFO")},
 }
+
+# Aggregate counts below this are written as "fewer than N" to users outside
+# the authority the count is about (access.policy.shown_count).
+ONROLL_SUPPRESSION_THRESHOLD = env.int("ONROLL_SUPPRESSION_THRESHOLD", default=5)

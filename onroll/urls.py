@@ -17,5 +17,6 @@ urlpatterns = [
     path("children/", include("children.urls")),
     path("audit/", include("audit.urls")),
     path("children/", include("privacy.urls")),
+    path("", include("access.urls")),
     path("", include("placements.urls")),
 ]

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from access import policy
 from access.models import User
 from audit import changes as audit_changes
 from audit.log import record
@@ -36,9 +37,7 @@ def _role(actor: User | None) -> str:
 
 def can_act_on(actor: User, placement: Placement) -> bool:
     """Whether the user's organisation owns the case or is its offered school."""
-    if actor.role == User.Role.SCHOOL_USER:
-        return actor.school_id is not None and actor.school_id == placement.school_id
-    return actor.authority_id == placement.authority_id
+    return policy.can_act_on_placement(actor, placement)
 
 
 def _check(
@@ -115,6 +114,10 @@ def open_application(
                 "received_on": f"The date received, {long_date(received_on)}, "
                 "is in the future."
             }
+        )
+    if not policy.can_change_child(actor, child):
+        raise TransitionNotAllowed(
+            "Only staff of the child's local authority can open an application."
         )
     placement = Placement(
         authority_id=child.authority_id,

@@ -1,12 +1,13 @@
 """Pages of placement tracking: worklist, check-off list, new application, case.
 
-Every page is for local authority staff and shows only their own authority's
-records: a case of another authority is "not found" (404), and a school user
-is refused (403). Changes go through placements.actions and
+access.policy decides who opens each page and which records it lists: LA
+staff see their own authority's cases, a school user the cases offered to
+their school, and a partner agency the cases of children shared with it. A
+case the user may not see is "not found" (404), and a page the user's role
+may not open is refused (403). Changes go through placements.actions and
 children.actions, whose ValidationErrors are shown on the form they came from.
 """
 
-import functools
 import logging
 from collections.abc import Callable
 from datetime import date
@@ -23,6 +24,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from access import policy
+from access.decorators import la_staff_required, named_records_required
+from access.views import shared_children
 from audit.log import record
 from casework.deadlines import london_today
 from casework.timeline import events_for
@@ -63,25 +67,6 @@ ACTIONS: dict[str, Callable[..., Any]] = {
 }
 
 
-def la_staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Send anonymous users to sign in, and refuse anyone not on an LA's staff.
-
-    School users and accounts with no authority get 403.
-    """
-
-    @login_required
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_la_staff:
-            raise PermissionDenied(
-                "These pages are for local authority staff. Your account is not "
-                "linked to a local authority."
-            )
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def apply_validation_error(form: Any, error: ValidationError) -> None:
     """Put an action's ValidationError on the form: by field where it names one."""
     if not hasattr(error, "error_dict"):
@@ -112,15 +97,28 @@ def _counts(placements: QuerySet) -> dict[str, int]:
 # Lists ----------------------------------------------------------------------
 
 
-@la_staff_required
+@login_required
 def worklist(request: HttpRequest) -> HttpResponse:
-    authority_id = request.user.authority_id
-    open_cases = Placement.objects.filter(authority_id=authority_id).for_worklist(
-        _today()
-    )
+    """Show LA staff their open cases: the home page, where sign-in leads.
+
+    A partner agency gets its shared children here instead, and an analyst
+    the dashboard.
+    """
+    if policy.is_partner(request.user):
+        return shared_children(request)
+    if policy.is_analyst(request.user):
+        return redirect("access:dashboard")
+    if not policy.is_la_staff(request.user):
+        raise PermissionDenied(
+            "The worklist is for local authority staff. Your account is not linked "
+            "to a local authority with a role that works on cases."
+        )
+    open_cases = policy.visible_placements(
+        request.user, Placement.objects.all()
+    ).for_worklist(_today())
     schools = School.objects.filter(
-        placements__authority_id=authority_id, placements__is_open=True
-    ).distinct()
+        pk__in=open_cases.exclude(school=None).values("school_id")
+    )
     # Bind the filters only when one is in the query string, so that a bare
     # ?page=2 shows the unfiltered list with the default choices selected.
     filtering = any(name in request.GET for name in WorklistFilterForm.base_fields)
@@ -174,7 +172,7 @@ def _filter(placements: QuerySet, filters: dict, user: Any) -> QuerySet:
 def check_off(request: HttpRequest) -> HttpResponse:
     """List open cases of children with a vulnerability, oldest then riskiest first."""
     placements = (
-        Placement.objects.filter(authority_id=request.user.authority_id)
+        policy.visible_placements(request.user, Placement.objects.all())
         .for_worklist(_today())
         .filter(has_alert=True)
         .order_by("received_on", F("risk_level").desc(nulls_last=True), "pk")
@@ -228,49 +226,76 @@ def new_application(request: HttpRequest) -> HttpResponse:
 
 
 def _placement_for(request: HttpRequest, pk: int) -> Placement:
-    """Return the user's authority's placement, or raise Http404."""
+    """Return the placement if the user may see it, or raise Http404."""
     return get_object_or_404(
-        Placement.objects.select_related("child", "school", "owner"),
+        policy.visible_placements(
+            request.user, Placement.objects.select_related("child", "school", "owner")
+        ),
         pk=pk,
-        authority_id=request.user.authority_id,
     )
 
 
-def _child_summary(child: Child, today: date) -> dict[str, Any]:
-    """Return what the case pages show of the child: alert and current risk."""
-    risk = child.risk_assessments.select_related("completed_by").first()
+def child_summary(user: Any, child: Child, today: date) -> dict[str, Any]:
+    """Return what a page about the child may show the user of the child.
+
+    `parts` names the parts of the record the user sees (access.models.Share),
+    and the alert, characteristics and risk are filtered by access.policy.
+    """
+    parts = policy.shared_parts(user, child)
+    risk = None
+    if "risk" in parts:
+        risk = child.risk_assessments.select_related("completed_by").first()
+    vulnerabilities = policy.visible_characteristics(user, child, parts)
     return {
         "child": child,
-        "vulnerabilities": list(child.vulnerabilities.all()),
+        "parts": parts,
+        # Every characteristic has an entry, restricted or not, when the user
+        # sees the vulnerability part, so only other users need the query.
+        "has_alert": bool(vulnerabilities)
+        if "vulnerability" in parts
+        else child.vulnerabilities.exists(),
+        "vulnerabilities": vulnerabilities,
         "risk": risk,
         "review_overdue": risk is not None and risk.next_review_on < today,
     }
 
 
-@la_staff_required
+def _transitions_for(user: Any, placement: Placement) -> list:
+    if not policy.can_act_on_placement(user, placement):
+        return []
+    return allowed_transitions(placement.state, user.role)
+
+
+@named_records_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     placement = _placement_for(request, pk)
     today = _today()
     record("placement.viewed", target=placement)
+    summary = child_summary(request.user, placement.child, today)
+    events = None
+    if "timeline" in summary["parts"]:
+        events = events_for(placement).order_by("-at", "-pk")
     return render(
         request,
         "placements/detail.html",
         {
             "placement": placement,
             "overdue": placement.is_overdue_on(today),
-            "transitions": allowed_transitions(placement.state, request.user.role),
-            "events": events_for(placement).order_by("-at", "-pk"),
-            **_child_summary(placement.child, today),
+            "transitions": _transitions_for(request.user, placement),
+            "events": events,
+            **summary,
         },
     )
 
 
-@la_staff_required
+@named_records_required
 def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     """Show one action's form for the case, and carry it out on POST."""
     placement = _placement_for(request, pk)
     if name not in TRANSITIONS:
         raise Http404(f"There is no action called {name}.")
+    if not policy.can_act_on_placement(request.user, placement):
+        raise PermissionDenied("Your organisation cannot act on this case.")
     allowed = {t.name for t in allowed_transitions(placement.state, request.user.role)}
     if name not in allowed:
         raise PermissionDenied(
@@ -300,7 +325,7 @@ def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             "transition": TRANSITIONS[name],
             "form": form,
             "reply_days": limit("school_reply_days"),
-            **_child_summary(placement.child, _today()),
+            **child_summary(request.user, placement.child, _today()),
         },
     )
 

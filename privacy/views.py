@@ -1,20 +1,20 @@
 """The subject access export page for a child.
 
-Only the service managers and administrators of the child's own authority
-may export a child's record. Staff of another authority get "not found"
-(404), like every other page about a child, and other roles of the child's
-authority get 403.
+Only the service managers of the child's own authority may export a child's
+record (access.policy.can_export_subject_access). A user who cannot see the
+child gets "not found" (404), like every other page about a child, and one
+who can see the child but not export it gets 403.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 
-from access.models import User
+from access import policy
+from access.decorators import named_records_required
 from audit.log import record
 from children.models import Child
-from placements.views import la_staff_required
 from privacy.subject_access import (
     actor_label,
     build_export,
@@ -23,26 +23,27 @@ from privacy.subject_access import (
     to_json,
 )
 
-SUBJECT_ACCESS_ROLES = frozenset({User.Role.SERVICE_MANAGER, User.Role.ADMINISTRATOR})
 EXPORT_FORMATS = ("html", "json")
 
 
 def _child_for_subject_access(request: HttpRequest, pk: int) -> Child:
     """Return the child if the user may export the child's record.
 
-    Raises Http404 for a child of another authority and PermissionDenied for
-    a role that may not export.
+    Raises Http404 for a child the user may not see and PermissionDenied for
+    one the user sees but may not export.
     """
-    child = get_object_or_404(Child, pk=pk, authority_id=request.user.authority_id)
-    if request.user.role not in SUBJECT_ACCESS_ROLES:
+    child = get_object_or_404(Child, pk=pk)
+    if not policy.can_view_child(request.user, child):
+        raise Http404("No child found with that id.")
+    if not policy.can_export_subject_access(request.user, child):
         raise PermissionDenied(
-            "Only service managers and administrators can export a child's record "
-            "for a subject access request. Ask your service manager."
+            "Only service managers can export a child's record for a subject "
+            "access request. Ask your service manager."
         )
     return child
 
 
-@la_staff_required
+@named_records_required
 def subject_access(request: HttpRequest, pk: int) -> HttpResponse:
     child = _child_for_subject_access(request, pk)
     export_format = request.GET.get("format", "html")

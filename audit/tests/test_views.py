@@ -89,7 +89,7 @@ def test_entries_listed_newest_first(manager_client, officer, child):
     content = response.content.decode()
     assert content.index("placement.offer") < content.index("child.viewed")
     assertContains(response, "4 December 2026 10:00:00")
-    assertContains(response, "Leicestershire (855)")
+    assertContains(response, "Leicestershire")
     assertContains(response, "<code>state</code>", html=False)
 
 

@@ -19,7 +19,8 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from stdnum.gb import upn as stdnum_upn
 
-from access.models import User
+from access import policy
+from access.models import Organisation, User
 from casework.models import Event
 from casework.timeline import events_for
 from children.actions import RISK_QUESTIONS
@@ -115,6 +116,23 @@ def test_users_sign_in_with_demo_password(demo):
     assert school_user.role == User.Role.SCHOOL_USER
     assert school_user.school.authority.code == "856"
     assert school_user.school.is_open
+
+
+def test_partner_and_analyst_users(demo):
+    police = authenticate(username="police.leics", password=PASSWORD)
+    social_care = authenticate(username="socialcare.leics", password=PASSWORD)
+    analyst = authenticate(username="analyst.leics", password=PASSWORD)
+
+    assert police.organisation.kind == Organisation.Kind.POLICE
+    assert social_care.organisation.kind == Organisation.Kind.SOCIAL_CARE
+    assert analyst.role == User.Role.ANALYST
+    assert policy.is_analyst(analyst)
+    for partner in (police, social_care):
+        assert policy.is_partner(partner)
+        shared = policy.visible_children(partner, Child.objects.all())
+        assert shared.count() == 3
+        assert {child.authority.code for child in shared} == {"855"}
+    assert not policy.can_see_named_records(analyst)
 
 
 def test_summary_printed(demo):

@@ -6,6 +6,7 @@ from django import template
 from django.core.paginator import Page
 from django.urls import reverse
 
+from access import policy
 from casework.deadlines import LONDON
 from children.models import RiskAssessment
 from onroll.formatters import long_date as format_long_date
@@ -141,11 +142,14 @@ def govuk_pagination(context: template.Context, page: Page) -> dict:
     }
 
 
-# The service navigation's links: URL name and link text.
+# The service navigation's links: URL name, link text, and the access.policy
+# function that returns whether the user may open the page.
 NAVIGATION = (
-    ("placements:worklist", "Worklist"),
-    ("placements:check_off", "Check-off list"),
-    ("placements:new_application", "New application"),
+    ("placements:worklist", "Worklist", policy.is_la_staff),
+    ("placements:worklist", "Shared children", policy.is_partner),
+    ("placements:check_off", "Check-off list", policy.is_la_staff),
+    ("placements:new_application", "New application", policy.can_register_child),
+    ("access:dashboard", "Dashboard", policy.can_see_aggregates),
 )
 
 
@@ -162,6 +166,7 @@ def service_navigation(context: template.Context) -> dict:
         "csrf_token": context.get("csrf_token"),
         "items": [
             {"href": reverse(name), "text": text, "current": name == current}
-            for name, text in NAVIGATION
+            for name, text, may_open in NAVIGATION
+            if may_open(user)
         ],
     }

@@ -85,10 +85,12 @@ def test_unknown_format_rejected(client, service_manager, child_with_history):
     assertContains(response, "Format ‘xml’ is not supported", status_code=400)
 
 
-def test_administrator_allowed(client, administrator, child_with_history):
+def test_administrator_forbidden(client, administrator, child_with_history):
+    # Administrators may not read sensitive characteristics, which the
+    # export contains.
     client.force_login(administrator)
 
-    assert client.get(_url(child_with_history)).status_code == 200
+    assert client.get(_url(child_with_history)).status_code == 403
 
 
 def test_officer_forbidden(client, officer, child_with_history):

@@ -65,7 +65,7 @@ class Command(BaseCommand):
         write("")
         write(f'Demo users, each with the password "{summary.password}":')
         for user in summary.users:
-            where = user.authority or user.school or "all authorities"
+            where = user.organisation or "all authorities"
             write(f"  {user.username:<19} {user.get_role_display()}, {where}")
 
         write("")

@@ -1,0 +1,148 @@
+"""Every URL of the project against every persona, with the status each gets.
+
+The URL list comes from the URL resolver, so a new URL without a row here
+fails test_every_url_has_a_row until someone decides who may open it.
+"""
+
+from collections.abc import Callable
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from access.tests.conftest import Record
+
+pytestmark = pytest.mark.django_db
+
+# Column order of every row, with the fixture that gives each persona.
+PERSONAS = {
+    "officer": "officer",  # admissions officer of the child's authority
+    "other officer": "other_authority_officer",
+    "school": "school_user",  # user of the school offered to the child
+    "other school": "other_school_user",
+    "partner": "partner",  # police, with every part of the record shared
+    "unshared partner": "unshared_partner",
+    "analyst": "analyst",
+    "anonymous": None,
+}
+
+# "login" is a redirect to the sign-in page with the URL as `next`.
+LOGIN = "login"
+
+# Namespaces left out, with the reason: Django's admin has its own
+# permission system (is_staff), tested in schools/tests/test_admin.py.
+# Static files are served by the web server, not by a URL pattern.
+EXCLUDED_NAMESPACES = {"admin"}
+
+
+def _transition(record: Record) -> str:
+    return f"/placements/{record.placement.pk}/confirm_on_roll/"
+
+
+# URL name: (path for the record, statuses in PERSONAS order).
+ROWS: dict[str, tuple[Callable[[Record], str], tuple]] = {
+    "login": (lambda r: "/sign-in/", (302, 302, 302, 302, 302, 302, 302, 200)),
+    # The sign-out view accepts POST only.
+    "logout": (lambda r: "/sign-out/", (405, 405, 405, 405, 405, 405, 405, 405)),
+    "placements:worklist": (
+        lambda r: "/",
+        (200, 200, 403, 403, 200, 200, 302, LOGIN),
+    ),
+    "placements:check_off": (
+        lambda r: "/check-off/",
+        (200, 200, 403, 403, 403, 403, 403, LOGIN),
+    ),
+    "placements:new_application": (
+        lambda r: "/applications/new/",
+        (200, 200, 403, 403, 403, 403, 403, LOGIN),
+    ),
+    "placements:detail": (
+        lambda r: f"/placements/{r.placement.pk}/",
+        (200, 404, 200, 404, 200, 404, 403, LOGIN),
+    ),
+    "placements:transition": (
+        _transition,
+        (200, 404, 200, 404, 403, 404, 403, LOGIN),
+    ),
+    "children:detail": (
+        lambda r: f"/children/{r.child.pk}/",
+        (200, 404, 200, 404, 200, 404, 403, LOGIN),
+    ),
+    "children:add_vulnerability": (
+        lambda r: f"/children/{r.child.pk}/vulnerabilities/new/",
+        (200, 404, 403, 404, 403, 404, 403, LOGIN),
+    ),
+    "children:record_risk_assessment": (
+        lambda r: f"/children/{r.child.pk}/risk-assessments/new/",
+        (200, 404, 403, 404, 403, 404, 403, LOGIN),
+    ),
+    "access:dashboard": (
+        lambda r: "/dashboard/",
+        (200, 200, 403, 403, 403, 403, 200, LOGIN),
+    ),
+    "access:share_child": (
+        lambda r: f"/children/{r.child.pk}/shares/new/",
+        (200, 404, 403, 404, 403, 404, 403, LOGIN),
+    ),
+    # Managers' pages: the matrix's officer is an admissions officer, so is
+    # refused; audit/tests and privacy/tests cover the roles that may open them.
+    "audit:search": (
+        lambda r: "/audit/",
+        (403, 403, 403, 403, 403, 403, 403, LOGIN),
+    ),
+    "privacy:subject_access": (
+        lambda r: f"/children/{r.child.pk}/subject-access/",
+        (403, 404, 403, 404, 403, 404, 403, LOGIN),
+    ),
+    "access:revoke_share": (
+        lambda r: f"/children/{r.child.pk}/shares/{r.share.pk}/revoke/",
+        (200, 404, 403, 404, 403, 404, 403, LOGIN),
+    ),
+}
+
+
+def _url_names(patterns: list, namespace: str = "") -> set[str]:
+    names = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace in EXCLUDED_NAMESPACES:
+                continue
+            inner = (
+                f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            )
+            names |= _url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            assert pattern.name, f"The URL pattern {pattern.pattern} has no name."
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_every_url_has_a_row():
+    names = _url_names(get_resolver().url_patterns)
+
+    assert sorted(names - set(ROWS)) == [], "URLs with no row in ROWS"
+    assert sorted(set(ROWS) - names) == [], "rows for URLs that no longer exist"
+
+
+CASES = [
+    pytest.param(name, persona, index, id=f"{name}-{persona}")
+    for name in ROWS
+    for index, persona in enumerate(PERSONAS)
+]
+
+
+@pytest.mark.parametrize(("name", "persona", "index"), CASES)
+def test_persona_gets_expected_status(client, request, record, name, persona, index):
+    fixture = PERSONAS[persona]
+    if fixture is not None:
+        client.force_login(request.getfixturevalue(fixture))
+    path_for, statuses = ROWS[name]
+    url = path_for(record)
+    expected = statuses[index]
+
+    response = client.get(url)
+
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response.url == f"/sign-in/?next={url}"
+    else:
+        assert response.status_code == expected
