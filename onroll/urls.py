@@ -3,17 +3,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from placements.forms import SignInForm
+from placements.home import SignInView
 
 urlpatterns = [
     path(
         "sign-in/",
-        auth_views.LoginView.as_view(
-            authentication_form=SignInForm, redirect_authenticated_user=True
-        ),
+        SignInView.as_view(authentication_form=SignInForm),
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("children/", include("children.urls")),
+    path("school/", include("placements.school_urls")),
     path("", include("placements.urls")),
 ]

@@ -6,9 +6,11 @@ from django import template
 from django.core.paginator import Page
 from django.urls import reverse
 
+from access.models import User
 from casework.deadlines import LONDON
 from children.models import RiskAssessment
 from onroll.formatters import long_date as format_long_date
+from placements import home
 
 register = template.Library()
 
@@ -147,6 +149,13 @@ NAVIGATION = (
     ("placements:check_off", "Check-off list"),
     ("placements:new_application", "New application"),
 )
+SCHOOL_NAVIGATION = (("school:requests", "On-roll requests"),)
+
+
+@register.simple_tag(takes_context=True)
+def home_url(context: template.Context) -> str:
+    """Return the address of the signed-in user's first page, for the header."""
+    return home.home_url(context.get("user"))
 
 
 @register.inclusion_tag("includes/service_navigation.html", takes_context=True)
@@ -156,12 +165,13 @@ def service_navigation(context: template.Context) -> dict:
     match = getattr(request, "resolver_match", None)
     current = match.view_name if match else ""
     user = context.get("user")
+    is_school_user = getattr(user, "role", None) == User.Role.SCHOOL_USER
     return {
         "signed_in": bool(user and user.is_authenticated),
         "user": user,
         "csrf_token": context.get("csrf_token"),
         "items": [
             {"href": reverse(name), "text": text, "current": name == current}
-            for name, text in NAVIGATION
+            for name, text in (SCHOOL_NAVIGATION if is_school_user else NAVIGATION)
         ],
     }
