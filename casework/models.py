@@ -81,5 +81,7 @@ class Event(models.Model):
     @property
     def actor_label(self) -> str:
         if self.actor is None:
-            return "Onroll (deadline sweep)"
+            # Actions done without a user account, such as a school's answer
+            # through a signed link, name who acted in data["acted_by"].
+            return self.data.get("acted_by") or "Onroll (deadline sweep)"
         return self.actor.get_full_name() or self.actor.username

@@ -10,6 +10,7 @@ ImproperlyConfigured naming the variable.
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -174,6 +175,22 @@ ONROLL_RETENTION = {
         "ONROLL_RETAIN_CHILD_WITHOUT_CASES_YEARS", 6
     ),
 }
+# The address of this Onroll site as schools reach it, used to build the
+# absolute links in emails.
+ONROLL_BASE_URL = env.str("ONROLL_BASE_URL", default="http://127.0.0.1:8000")
+# Calendar days a signed reply link in a school's email works for
+# (placements.links).
+ONROLL_SCHOOL_LINK_DAYS = env.int("ONROLL_SCHOOL_LINK_DAYS", default=20)
+if ONROLL_SCHOOL_LINK_DAYS < 1:
+    raise ImproperlyConfigured(
+        f"ONROLL_SCHOOL_LINK_DAYS is {ONROLL_SCHOOL_LINK_DAYS}, but a link must "
+        "work for at least one day. Set it to 1 or more."
+    )
+if not ONROLL_BASE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"ONROLL_BASE_URL is {ONROLL_BASE_URL!r}, which is not a web address. "
+        "Set it to the site's address, for example https://onroll.example.gov.uk."
+    )
 
 # How many cases the deadline sweep claims per database round trip.
 ONROLL_SWEEP_BATCH_SIZE = env.int("ONROLL_SWEEP_BATCH_SIZE", default=200)

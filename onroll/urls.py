@@ -3,13 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from placements.forms import SignInForm
+from placements.home import SignInView
 
 urlpatterns = [
     path(
         "sign-in/",
-        auth_views.LoginView.as_view(
-            authentication_form=SignInForm, redirect_authenticated_user=True
-        ),
+        SignInView.as_view(authentication_form=SignInForm),
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
@@ -18,5 +17,6 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("children/", include("privacy.urls")),
     path("", include("access.urls")),
+    path("school/", include("placements.school_urls")),
     path("", include("placements.urls")),
 ]

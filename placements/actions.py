@@ -26,13 +26,35 @@ from onroll.formatters import long_date
 from placements import emails
 from placements.deadlines import set_deadline
 from placements.models import Placement
-from placements.states import SYSTEM, TRANSITIONS, State, Transition
+from placements.states import SCHOOL_LINK, SYSTEM, TRANSITIONS, State, Transition
 from schools.calendars import CalendarCache
 from schools.models import School
 
 
-def _role(actor: User | None) -> str:
+def _role(actor: User | None, via_link: bool = False) -> str:
+    if via_link:
+        if actor is not None:
+            raise ValueError(
+                f"An answer through a school's signed link has no user, but actor "
+                f"{actor} was given. Pass actor=None with via_link=True."
+            )
+        return SCHOOL_LINK
     return SYSTEM if actor is None else actor.role
+
+
+def _link_answer(placement: Placement, note: str) -> tuple[str, dict]:
+    """Return the timeline note and data of an answer given through a signed link.
+
+    The event has no user, so its data names the school for the timeline.
+    """
+    school = placement.school
+    data = {
+        "via": "signed link",
+        "school_urn": school.urn,
+        "acted_by": f"{school.name} (emailed link)",
+    }
+    answered = f"{school.name} answered through the link in the on-roll request email."
+    return (f"{answered}\n\n{note}" if note.strip() else answered), data
 
 
 def can_act_on(actor: User, placement: Placement) -> bool:
@@ -41,7 +63,11 @@ def can_act_on(actor: User, placement: Placement) -> bool:
 
 
 def _check(
-    placement: Placement, name: str, actor: User | None, version: int | None
+    placement: Placement,
+    name: str,
+    actor: User | None,
+    version: int | None,
+    via_link: bool = False,
 ) -> Transition:
     transition = TRANSITIONS[name]
     if placement.state not in transition.sources:
@@ -49,7 +75,7 @@ def _check(
             f"You cannot {transition.label[0].lower()}{transition.label[1:]} "
             f"while the case is {placement.get_state_display().lower()}."
         )
-    if _role(actor) not in transition.roles or (
+    if _role(actor, via_link) not in transition.roles or (
         actor and not can_act_on(actor, placement)
     ):
         raise TransitionNotAllowed(
@@ -68,10 +94,14 @@ def _move(
     note: str = "",
     data: dict | None = None,
     calendars: CalendarCache | None = None,
+    via_link: bool = False,
 ) -> None:
     # The row as stored before this action, because the action has already
     # set its fields on the instance.
     before = audit_changes.snapshot(Placement.objects.get(pk=placement.pk))
+    if via_link:
+        note, link_data = _link_answer(placement, note)
+        data = {**(data or {}), **link_data}
     claim(placement)
     from_state = placement.state
     placement.state = transition.target
@@ -216,12 +246,19 @@ def send_request(
 def confirm_on_roll(
     placement: Placement,
     *,
-    actor: User,
+    actor: User | None,
     starting_on: date,
     version: int | None = None,
     note: str = "",
+    via_link: bool = False,
 ) -> None:
-    transition = _check(placement, "confirm_on_roll", actor, version)
+    """Record the child's starting day at the school.
+
+    `via_link` is True, with `actor` None, when the school answers through the
+    signed link in its email (placements.links). The same goes for
+    confirm_attendance and report_not_arrived.
+    """
+    transition = _check(placement, "confirm_on_roll", actor, version, via_link)
     if starting_on < placement.offered_on:
         raise ValidationError(
             {
@@ -237,6 +274,7 @@ def confirm_on_roll(
         actor,
         note=note,
         data={"starting_on": starting_on.isoformat()},
+        via_link=via_link,
     )
 
 
@@ -244,13 +282,25 @@ def confirm_on_roll(
 def confirm_attendance(
     placement: Placement,
     *,
-    actor: User,
+    actor: User | None,
     confirmed_on: date,
     confirmed_with: str,
     version: int | None = None,
     note: str = "",
+    via_link: bool = False,
 ) -> None:
-    transition = _check(placement, "confirm_attendance", actor, version)
+    transition = _check(placement, "confirm_attendance", actor, version, via_link)
+    answered_by_school = via_link or (
+        actor is not None and actor.role == User.Role.SCHOOL_USER
+    )
+    if answered_by_school and confirmed_with != Placement.ConfirmedWith.SCHOOL:
+        raise ValidationError(
+            {
+                "confirmed_with": f"A school confirms attendance from its own "
+                f"register, so it cannot record it as confirmed with "
+                f"\u201c{confirmed_with}\u201d. Use \u201cschool\u201d."
+            }
+        )
     if confirmed_on < placement.starting_on:
         raise ValidationError(
             {
@@ -266,7 +316,12 @@ def confirm_attendance(
     placement.attendance_confirmed_on = confirmed_on
     placement.attendance_confirmed_with = confirmed_with
     _move(
-        placement, transition, actor, note=note, data={"confirmed_with": confirmed_with}
+        placement,
+        transition,
+        actor,
+        note=note,
+        data={"confirmed_with": confirmed_with},
+        via_link=via_link,
     )
 
 
@@ -328,14 +383,24 @@ def refer_to_cme(
     version: int | None = None,
     transition_name: str = "refer_cme",
     calendars: CalendarCache | None = None,
+    via_link: bool = False,
 ) -> CmeCase:
     """Close the placement and refer the child to the Inclusion Service.
 
-    `actor` is None when the deadline sweep refers a place not taken up.
+    `actor` is None when the deadline sweep refers a place not taken up, or
+    when a school reports through its signed link that the child has not
+    arrived.
     """
-    transition = _check(placement, transition_name, actor, version)
+    transition = _check(placement, transition_name, actor, version, via_link)
     _require_note(note, "why the child is being referred")
-    _move(placement, transition, actor, note=note, calendars=calendars)
+    _move(
+        placement,
+        transition,
+        actor,
+        note=note,
+        calendars=calendars,
+        via_link=via_link,
+    )
     return cme_actions.refer(
         child=placement.child,
         authority=placement.authority,
@@ -348,7 +413,12 @@ def refer_to_cme(
 
 
 def report_not_arrived(
-    placement: Placement, *, actor: User, note: str, version: int | None = None
+    placement: Placement,
+    *,
+    actor: User | None,
+    note: str,
+    version: int | None = None,
+    via_link: bool = False,
 ) -> CmeCase:
     return refer_to_cme(
         placement,
@@ -356,4 +426,5 @@ def report_not_arrived(
         note=note,
         version=version,
         transition_name="report_not_arrived",
+        via_link=via_link,
     )

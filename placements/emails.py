@@ -2,7 +2,9 @@
 
 Each email has a subject, a plain-text part and an HTML part rendered from
 one context. Sending waits until the transaction that changed the case
-commits, so a rolled-back change never emails a school.
+commits, so a rolled-back change never emails a school. Every email to a
+school carries a new one-time reply link (placements.links), stored in the
+same transaction, so a rolled-back change leaves no link behind either.
 """
 
 import logging
@@ -13,6 +15,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 
 from casework.timeline import record_event
+from placements import links
 
 logger = logging.getLogger(__name__)
 
@@ -32,11 +35,14 @@ def _render(name: str, context: dict) -> EmailMultiAlternatives:
 
 
 def _context(placement, **extra) -> dict:
+    reply_link = links.issue(placement)
     return {
         "placement": placement,
         "child": placement.child,
         "school": placement.school,
         "reply_days": settings.ONROLL_PLACEMENT_DEADLINES["school_reply_days"],
+        "reply_url": links.url_for(reply_link),
+        "reply_link_expires_at": reply_link.expires_at,
         **extra,
     }
 

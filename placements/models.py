@@ -111,3 +111,28 @@ class Placement(Case):
         if not self.is_open and self.closed_at is None:
             self.closed_at = timezone.now()
         super().save(*args, **kwargs)
+
+
+class SchoolReplyLink(models.Model):
+    """A one-time link, sent in a school's email, to answer one on-roll request.
+
+    The email carries a signed copy of `nonce` (placements.links). The link
+    works until `expires_at`, until it is used once, or until the placement
+    leaves the requested and on-roll states, whichever comes first.
+    """
+
+    placement = models.ForeignKey(
+        Placement, on_delete=models.CASCADE, related_name="reply_links"
+    )
+    nonce = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_for = models.CharField(
+        max_length=30,
+        blank=True,
+        help_text="The transition the school chose, for example confirm_on_roll.",
+    )
+
+    def __str__(self) -> str:
+        return f"Reply link {self.pk} for placement {self.placement_id}"

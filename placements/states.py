@@ -42,6 +42,11 @@ _OFFICERS = frozenset({User.Role.ADMISSIONS_OFFICER, User.Role.SERVICE_MANAGER})
 _OFFICERS_AND_SCHOOL = _OFFICERS | {User.Role.SCHOOL_USER}
 # The deadline sweep acts with no user; only these transitions are open to it.
 SYSTEM = "system"
+# A school answering through the signed link in an on-roll request email acts
+# with no user account (placements.links); only the school's answers are open
+# to it.
+SCHOOL_LINK = "school_link"
+_SCHOOL_ANSWER_ROLES = _OFFICERS_AND_SCHOOL | {SCHOOL_LINK}
 
 
 @dataclass(frozen=True)
@@ -91,14 +96,17 @@ TRANSITIONS: dict[str, Transition] = {
             "Record that the school has put the child on roll",
             frozenset({State.REQUESTED}),
             State.ON_ROLL,
-            _OFFICERS_AND_SCHOOL,
+            _SCHOOL_ANSWER_ROLES,
         ),
         Transition(
             "confirm_attendance",
             "Confirm the child is attending",
             frozenset({State.ON_ROLL}),
             State.ATTENDING,
-            _OFFICERS,
+            # The school keeps the attendance register and sees the child
+            # arrive, so it may confirm attendance itself instead of waiting
+            # for an officer to ring it.
+            _SCHOOL_ANSWER_ROLES,
         ),
         Transition(
             "check_off",
@@ -133,7 +141,7 @@ TRANSITIONS: dict[str, Transition] = {
             "Report that the child has not arrived",
             frozenset({State.REQUESTED, State.ON_ROLL}),
             State.REFERRED_CME,
-            _OFFICERS_AND_SCHOOL,
+            _SCHOOL_ANSWER_ROLES,
         ),
     ]
 }

@@ -5,11 +5,13 @@ fails test_every_url_has_a_row until someone decides who may open it.
 """
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from access.tests.conftest import Record
+from placements import links
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +34,11 @@ LOGIN = "login"
 # permission system (is_staff), tested in schools/tests/test_admin.py.
 # Static files are served by the web server, not by a URL pattern.
 EXCLUDED_NAMESPACES = {"admin"}
+
+
+def _reply_link(record: Record) -> str:
+    """Return the path of a fresh signed reply link for the record's placement."""
+    return urlsplit(links.url_for(links.issue(record.placement))).path
 
 
 def _transition(record: Record) -> str:
@@ -93,6 +100,24 @@ ROWS: dict[str, tuple[Callable[[Record], str], tuple]] = {
         lambda r: f"/children/{r.child.pk}/subject-access/",
         (403, 404, 403, 404, 403, 404, 403, LOGIN),
     ),
+    # School users' own pages: each school sees its own list, and another
+    # school's request is "not found".
+    "school:requests": (
+        lambda r: "/school/",
+        (403, 403, 200, 200, 403, 403, 403, LOGIN),
+    ),
+    "school:answer": (
+        lambda r: f"/school/requests/{r.placement.pk}/confirm_on_roll/",
+        (403, 403, 200, 404, 403, 403, 403, LOGIN),
+    ),
+    # The signed link is the credential, so whoever holds it may open it,
+    # signed in or not; placements/tests/test_school.py covers bad links.
+    "school:reply": (_reply_link, (200,) * 8),
+    "school:reply_answer": (
+        lambda r: _reply_link(r) + "confirm_on_roll/",
+        (200,) * 8,
+    ),
+    "school:reply_done": (lambda r: "/school/reply/done/", (200,) * 8),
     "access:revoke_share": (
         lambda r: f"/children/{r.child.pk}/shares/{r.share.pk}/revoke/",
         (200, 404, 403, 404, 403, 404, 403, LOGIN),

@@ -10,6 +10,7 @@ from access import policy
 from casework.deadlines import LONDON
 from children.models import RiskAssessment
 from onroll.formatters import long_date as format_long_date
+from placements import home
 
 register = template.Library()
 
@@ -150,7 +151,14 @@ NAVIGATION = (
     ("placements:check_off", "Check-off list", policy.is_la_staff),
     ("placements:new_application", "New application", policy.can_register_child),
     ("access:dashboard", "Dashboard", policy.can_see_aggregates),
+    ("school:requests", "On-roll requests", policy.is_school_user),
 )
+
+
+@register.simple_tag(takes_context=True)
+def home_url(context: template.Context) -> str:
+    """Return the address of the signed-in user's first page, for the header."""
+    return home.home_url(context.get("user"))
 
 
 @register.inclusion_tag("includes/service_navigation.html", takes_context=True)
