@@ -118,6 +118,16 @@ ROWS: dict[str, tuple[Callable[[Record], str], tuple]] = {
         (200,) * 8,
     ),
     "school:reply_done": (lambda r: "/school/reply/done/", (200,) * 8),
+    # Only staff without a confirmed app reach the set-up page; the verify
+    # page sends them there first.
+    "access:totp_setup": (
+        lambda r: "/two-factor/set-up/",
+        (200, 200, 403, 403, 403, 403, 200, LOGIN),
+    ),
+    "access:totp_verify": (
+        lambda r: "/two-factor/verify/",
+        (302, 302, 403, 403, 403, 403, 302, LOGIN),
+    ),
     "access:revoke_share": (
         lambda r: f"/children/{r.child.pk}/shares/{r.share.pk}/revoke/",
         (200, 404, 403, 404, 403, 404, 403, LOGIN),

@@ -16,6 +16,7 @@ from django.contrib.auth import authenticate
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import RequestFactory
 from django.utils import timezone
 from stdnum.gb import upn as stdnum_upn
 
@@ -99,29 +100,36 @@ def test_schools_and_calendars_loaded(demo):
         assert school.head_teacher
 
 
+def sign_in(*, username: str, password: str):
+    """Authenticate as the sign-in page does, through django-axes."""
+    return authenticate(
+        RequestFactory().post("/sign-in/"), username=username, password=password
+    )
+
+
 def test_users_sign_in_with_demo_password(demo):
     for suffix, code in [("leics", "855"), ("leicester", "856"), ("rutland", "857")]:
-        officer = authenticate(username=f"officer.{suffix}", password=PASSWORD)
-        manager = authenticate(username=f"manager.{suffix}", password=PASSWORD)
+        officer = sign_in(username=f"officer.{suffix}", password=PASSWORD)
+        manager = sign_in(username=f"manager.{suffix}", password=PASSWORD)
         assert officer.role == User.Role.ADMISSIONS_OFFICER
         assert officer.authority.code == code
         assert manager.role == User.Role.SERVICE_MANAGER
         assert manager.authority.code == code
 
-    admin = authenticate(username="admin", password=PASSWORD)
+    admin = sign_in(username="admin", password=PASSWORD)
     assert admin.is_staff
     assert admin.is_superuser
 
-    school_user = authenticate(username="school.leicester", password=PASSWORD)
+    school_user = sign_in(username="school.leicester", password=PASSWORD)
     assert school_user.role == User.Role.SCHOOL_USER
     assert school_user.school.authority.code == "856"
     assert school_user.school.is_open
 
 
 def test_partner_and_analyst_users(demo):
-    police = authenticate(username="police.leics", password=PASSWORD)
-    social_care = authenticate(username="socialcare.leics", password=PASSWORD)
-    analyst = authenticate(username="analyst.leics", password=PASSWORD)
+    police = sign_in(username="police.leics", password=PASSWORD)
+    social_care = sign_in(username="socialcare.leics", password=PASSWORD)
+    analyst = sign_in(username="analyst.leics", password=PASSWORD)
 
     assert police.organisation.kind == Organisation.Kind.POLICE
     assert social_care.organisation.kind == Organisation.Kind.SOCIAL_CARE

@@ -1,6 +1,6 @@
 """Template filters that write dates, times, states and events for people."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django import template
 from django.core.paginator import Page
@@ -76,6 +76,15 @@ def london_datetime(value: datetime | None) -> str:
         return ""
     local = value.astimezone(LONDON)
     return f"{format_long_date(local.date())} at {_govuk_time(local)}"
+
+
+@register.filter
+def cooloff_minutes(value: timedelta | None) -> str:
+    """Format a sign-in cool-off period in whole minutes: "30 minutes"."""
+    if value is None:
+        return "a while"
+    minutes = max(1, round(value.total_seconds() / 60))
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"
 
 
 @register.filter

@@ -320,7 +320,9 @@ def test_list_queries_do_not_grow_with_cases(
     with_20 = _count_queries(officer_client, url)
 
     assert with_20 == with_2
-    assert with_2 <= 8
+    # 8 for the page, plus one lookup of a TOTP device and three to save the
+    # session, which every request does to keep the idle timeout sliding.
+    assert with_2 <= 12
 
 
 # Check-off list ------------------------------------------------------------------
