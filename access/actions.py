@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from access import policy
 from access.models import Organisation, Share, User
+from audit.log import record
 from children.models import Child
 
 
@@ -56,13 +57,21 @@ def share_child(
     Share.objects.select_for_update().filter(
         child=child, organisation=organisation, revoked_at__isnull=True
     ).update(revoked_at=now, revoked_by=actor)
-    return Share.objects.create(
+    share = Share.objects.create(
         child=child,
         organisation=organisation,
         shared_by=actor,
         shared_at=now,
         **{part: part in parts for part in Share.PARTS},
     )
+    record(
+        "share.create",
+        actor=actor,
+        target=share,
+        child=child,
+        data={"organisation": organisation.pk, "parts": sorted(parts)},
+    )
+    return share
 
 
 @transaction.atomic
@@ -77,3 +86,10 @@ def revoke_share(share: Share, *, actor: User) -> None:
             f"The share of {share.child} with {share.organisation} is already revoked."
         )
     share.refresh_from_db()
+    record(
+        "share.revoke",
+        actor=actor,
+        target=share,
+        child=share.child,
+        data={"organisation": share.organisation_id},
+    )

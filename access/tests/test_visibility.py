@@ -15,6 +15,7 @@ from access.tests.conftest import (
 )
 from access.tests.factories import OrganisationFactory, UserFactory, organisation_for
 from access.tests.test_matrix import ROWS
+from audit.models import AuditEntry
 from children import actions as child_actions
 from children.tests.factories import ChildFactory
 from placements import actions as placement_actions
@@ -353,6 +354,20 @@ def test_share_replaces_current_share(officer, partner, record):
     assert record.share.revoked_at is not None
     assert share.parts == ("risk",)
     assert policy.shared_parts(partner, record.child) == {"risk"}
+
+
+def test_share_and_revoke_audited(officer, partner, record):
+    share = actions.share_child(
+        record.child, actor=officer, organisation=partner.organisation, parts=["risk"]
+    )
+    actions.revoke_share(share, actor=officer)
+
+    created = AuditEntry.objects.get(action="share.create")
+    assert created.child_ref == record.child.pk
+    assert created.actor == officer
+    assert created.data["parts"] == ["risk"]
+    revoked = AuditEntry.objects.get(action="share.revoke")
+    assert revoked.object_id == str(share.pk)
 
 
 def test_share_rejects_agency_of_other_area(officer, record, other_authority):
