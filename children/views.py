@@ -69,6 +69,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "placement_type_id": ContentType.objects.get_for_model(Placement).pk,
             "can_change": policy.can_change_child(user, child),
             "can_share": can_share,
+            "can_export": policy.can_export_subject_access(user, child),
             "shares": list(
                 Share.objects.filter(
                     child=child, revoked_at__isnull=True

@@ -246,3 +246,10 @@ def test_unfiltered_view_is_recorded(manager_client):
     entry = AuditEntry.objects.get()
     assert entry.action == "audit.search"
     assert entry.data == {"valid": True, "page": 1}
+
+
+def test_navigation_links_audit_log_for_managers_only(manager_client, client, officer):
+    assertContains(manager_client.get("/audit/"), 'href="/audit/"')
+
+    client.force_login(officer)
+    assertNotContains(client.get("/"), 'href="/audit/"')

@@ -161,6 +161,7 @@ NAVIGATION = (
     ("placements:new_application", "New application", policy.can_register_child),
     ("access:dashboard", "Dashboard", policy.can_see_aggregates),
     ("school:requests", "On-roll requests", policy.is_school_user),
+    ("audit:search", "Audit log", policy.can_search_audit_log),
 )
 
 

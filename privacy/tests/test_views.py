@@ -121,3 +121,21 @@ def test_anonymous_redirected(client, child_with_history):
 
     assert response.status_code == 302
     assert response.url == f"/sign-in/?next={url}"
+
+
+def test_child_page_links_to_export_for_manager(
+    client, service_manager, child_with_history
+):
+    client.force_login(service_manager)
+
+    response = client.get(f"/children/{child_with_history.pk}/")
+
+    assertContains(response, f'href="{_url(child_with_history)}"')
+
+
+def test_child_page_hides_export_from_officer(client, officer, child_with_history):
+    client.force_login(officer)
+
+    response = client.get(f"/children/{child_with_history.pk}/")
+
+    assertNotContains(response, "subject-access")
