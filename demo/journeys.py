@@ -169,7 +169,7 @@ class SchoolPool:
         fitting = fitting or self.open
         if has_ehc_plan and self.special and rng.random() < 0.4:
             return rng.choice(self.special)
-        if preferred is not None and preferred in fitting and rng.random() < 0.25:
+        if preferred is not None and preferred in fitting and rng.random() < 0.5:
             return preferred
         return rng.choice(fitting)
 
