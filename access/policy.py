@@ -250,6 +250,16 @@ def can_export_subject_access(user: Any, child: Any) -> bool:
     )
 
 
+def can_see_address_history(user: Any) -> bool:
+    """Return whether the user may see where a child lives and has lived.
+
+    Schools are left out: an address history can point to a refuge or to a
+    home a parent fleeing abuse must not have shared, and a school receives
+    the address it needs with the pupil's common transfer file.
+    """
+    return not is_school_user(user)
+
+
 def can_share_child(user: Any, child: Any) -> bool:
     """Return whether the user may share the child's record or revoke a share.
 

@@ -54,7 +54,9 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "children/detail.html",
         {
             **summary,
-            "addresses": list(child.addresses.all()) if "contacts" in parts else [],
+            "addresses": list(child.addresses.all())
+            if "contacts" in parts and policy.can_see_address_history(user)
+            else [],
             "contacts": list(child.contacts.all()) if "contacts" in parts else [],
             "placements": list(
                 policy.visible_placements(user, Placement.objects.filter(child=child))

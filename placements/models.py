@@ -100,12 +100,6 @@ class Placement(Case):
     def __str__(self) -> str:
         return f"Placement {self.pk} for {self.child}"
 
-    def is_overdue_on(self, today: date) -> bool:
-        """Apply the worklist's overdue rule (see for_worklist) to this case."""
-        if not self.is_open or self.due_on is None:
-            return False
-        return self.reminders_sent > 0 or self.due_on < today
-
     def save(self, *args, **kwargs) -> None:
         self.is_open = self.state not in CLOSED_STATES
         if not self.is_open and self.closed_at is None:

@@ -280,7 +280,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "placements/detail.html",
         {
             "placement": placement,
-            "overdue": placement.is_overdue_on(today),
+            "today": today,
             "transitions": _transitions_for(request.user, placement),
             "events": events,
             **summary,

@@ -488,3 +488,15 @@ def test_shared_parts_empty_outside_scope(request, record, persona):
     assert policy.visible_characteristics(user, record.child) == []
     assert not policy.can_view_child(user, record.child)
     assert not policy.can_view_placement(user, record.placement)
+
+
+def test_school_user_sees_no_address_history(client, school_user, officer, record):
+    client.force_login(school_user)
+    school_page = client.get(f"/children/{record.child.pk}/")
+
+    client.force_login(officer)
+    officer_page = client.get(f"/children/{record.child.pk}/")
+
+    assert school_page.status_code == 200
+    assertNotContains(school_page, "4 Mill Lane")
+    assertContains(officer_page, "4 Mill Lane")

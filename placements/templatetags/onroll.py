@@ -1,10 +1,12 @@
 """Template filters that write dates, times, states and events for people."""
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django import template
 from django.core.paginator import Page
 from django.urls import reverse
+from django.utils.html import format_html
 
 from access import policy
 from casework.deadlines import LONDON
@@ -76,6 +78,20 @@ def london_datetime(value: datetime | None) -> str:
         return ""
     local = value.astimezone(LONDON)
     return f"{format_long_date(local.date())} at {_govuk_time(local)}"
+
+
+@register.simple_tag
+def deadline_tag(placement: Any, today: date) -> str:
+    """Return the tag for a case's due day: Overdue once it has passed, Chased
+    while a chased case's new day is still to come, else nothing."""
+    if placement.due_on and placement.due_on < today:
+        return format_html(_TAG, colour="red", text="Overdue")
+    if placement.is_open and placement.reminders_sent:
+        return format_html(_TAG, colour="orange", text="Chased")
+    return ""
+
+
+_TAG = '<strong class="govuk-tag govuk-tag--{colour}">{text}</strong>'
 
 
 @register.filter

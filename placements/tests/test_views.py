@@ -191,7 +191,24 @@ def test_worklist_shows_case_columns(officer_client, placement_in):
     assertContains(response, "Overdue")
     assertContains(response, "Alert")
     assertContains(response, "Medium")
-    assertContains(response, "1 open case, 1 overdue, 1 for a child with an alert")
+    assertContains(
+        response, "1 open case, 1 overdue or chased, 1 for a child with an alert"
+    )
+
+
+def test_case_page_tags_chased_case_like_worklist(officer_client, placement_in):
+    placement = placement_in(
+        State.REQUESTED, due_on=date(2026, 12, 11), reminders_sent=1
+    )
+
+    response = officer_client.get(f"/placements/{placement.pk}/")
+
+    assertContains(
+        response, '<strong class="govuk-tag govuk-tag--orange">Chased</strong>'
+    )
+    assertNotContains(
+        response, '<strong class="govuk-tag govuk-tag--red">Overdue</strong>'
+    )
 
 
 def test_worklist_tags_chased_case_with_new_deadline(officer_client, placement_in):
