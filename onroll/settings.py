@@ -218,6 +218,10 @@ ONROLL_PLACEMENT_DEADLINES = {
     # (School Admissions Code 2021, in-year section: parents told the outcome
     # in writing within 15 school days).
     "decision_days": env.int("ONROLL_DECISION_DAYS", default=15),
+    # An offered place is held this long before it lapses, so the agreed start
+    # must fall within it (Leicestershire in-year admissions guide: places
+    # are held for at most 20 school days).
+    "offer_held_days": env.int("ONROLL_OFFER_HELD_DAYS", default=20),
     # Officer: send the on-roll request within 2 school days of the offer.
     "request_days": env.int("ONROLL_REQUEST_DAYS", default=2),
     # School: confirm the child on roll within 10 school days of the request.

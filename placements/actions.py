@@ -24,11 +24,12 @@ from cme import actions as cme_actions
 from cme.models import CmeCase
 from onroll.formatters import long_date
 from placements import emails
-from placements.deadlines import set_deadline
+from placements.deadlines import limit, set_deadline
 from placements.models import Placement
 from placements.states import SCHOOL_LINK, SYSTEM, TRANSITIONS, State, Transition
 from schools.calendars import CalendarCache
 from schools.models import School
+from schools.schooldays import CalendarNotKnown, add_school_days
 
 
 def _role(actor: User | None, via_link: bool = False) -> str:
@@ -213,6 +214,16 @@ def offer(
             f"The agreed start date, {long_date(agreed_start_on)}, is before the offer "
             f"on {long_date(offered_on)}. Enter a start date on or after the offer."
         )
+    elif not errors:
+        latest = _latest_start(school, offered_on)
+        if latest is None or agreed_start_on > latest:
+            last_allowed = long_date(latest) if latest else "the end of the known terms"
+            errors["agreed_start_on"] = (
+                f"The agreed start date, {long_date(agreed_start_on)}, is more than "
+                f"{limit('offer_held_days')} school days after the offer, so the "
+                "place would lapse before the child starts. Enter a start date no "
+                f"later than {last_allowed}."
+            )
     if errors:
         raise ValidationError(errors)
     placement.school = school
@@ -332,6 +343,21 @@ def check_off(
     transition = _check(placement, "check_off", actor, version)
     placement.checked_off_on = _today()
     _move(placement, transition, actor, note=note)
+
+
+def _latest_start(school: School, offered_on: date) -> date | None:
+    """Return the last start date the offer allows, or None past the known terms.
+
+    An offered place is held for ONROLL_PLACEMENT_DEADLINES["offer_held_days"]
+    school days (20 in the Leicestershire in-year admissions guide, a local
+    rule), so a start agreed later than that would outlive the offer.
+    """
+    try:
+        return add_school_days(
+            CalendarCache().for_school(school), offered_on, limit("offer_held_days")
+        )
+    except CalendarNotKnown:
+        return None
 
 
 def _require_note(note: str, what: str) -> None:

@@ -624,6 +624,45 @@ def _offer(client, placement, school, offered: str, start: str):
     )
 
 
+@pytest.mark.parametrize(
+    ("start", "accepted"),
+    [
+        # 20 school days after Tuesday 1 December 2026, across Christmas.
+        ("12/1/2027", True),
+        ("13/1/2027", False),
+    ],
+)
+def test_offer_start_within_held_days(
+    officer_client, placement_in, school, start, accepted
+):
+    placement = placement_in(State.ASSESSED)
+
+    response = _offer(officer_client, placement, school, "1/12/2026", start)
+
+    placement.refresh_from_db()
+    if accepted:
+        assert placement.state == State.OFFERED
+        return
+    assertContains(
+        response,
+        "is more than 20 school days after the offer, so the place would lapse "
+        "before the child starts. Enter a start date no later than 12 January 2027.",
+        count=2,
+    )
+    assert placement.state == State.ASSESSED
+
+
+def test_offer_start_years_ahead_rejected(officer_client, placement_in, school):
+    placement = placement_in(State.ASSESSED)
+
+    response = _offer(officer_client, placement, school, "1/12/2026", "10/12/2099")
+
+    assertContains(
+        response, "Enter a start date no later than 12 January 2027", count=2
+    )
+    assertContains(response, 'value="2099"')
+
+
 def test_offer_moves_case_on(officer_client, placement_in, school):
     placement = placement_in(State.ASSESSED)
 
