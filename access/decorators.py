@@ -1,8 +1,9 @@
-"""View decorators that send anonymous users to sign in and refuse the rest by policy.
+"""View decorators that send anonymous users to sign in and reject the rest by policy.
 
-Each decorator asks one access.policy function about the signed-in user and
-raises PermissionDenied (403) with the reason when it says no. Which records a
-permitted user sees is then the view's queryset, filtered by the policy.
+Each decorator calls one access.policy function for the signed-in user and
+raises PermissionDenied (403) with the reason when it returns False. The
+view's queryset, filtered by the policy, then limits which records a
+permitted user sees.
 """
 
 import functools

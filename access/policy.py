@@ -230,19 +230,19 @@ AUDIT_READER_ROLES = frozenset(
     {Role.SERVICE_MANAGER, Role.ADMINISTRATOR, Role.ASSISTANT_DIRECTOR}
 )
 # Roles that export a child's whole record for a subject access request
-# (UK GDPR Article 15). The export holds every section, sensitive
+# (UK GDPR Article 15). The export contains every section, sensitive
 # characteristics included, so only a role that may read all of them
 # (LA_SENSITIVE_ROLES, which leaves out administrators) may export it.
 SUBJECT_ACCESS_ROLES = frozenset({Role.SERVICE_MANAGER})
 
 
 def can_search_audit_log(user: Any) -> bool:
-    """Whether the user is a manager of a local authority who may read the log."""
+    """Return whether the user is an LA manager who may read the audit log."""
     return is_la_staff(user) and user.role in AUDIT_READER_ROLES
 
 
 def can_export_subject_access(user: Any, child: Any) -> bool:
-    """Whether the user may export everything held about the child."""
+    """Return whether the user may export everything held about the child."""
     return (
         is_la_staff(user)
         and user.role in SUBJECT_ACCESS_ROLES

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
 from access import actions, policy
 from access.decorators import aggregates_required, named_records_required
@@ -104,7 +103,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Show open-case counts by authority, state and overdue, with no named record."""
     from placements.aggregates import OPEN_STATES_IN_ORDER, open_cases_by_authority
 
-    today = london_today(timezone.now())
+    today = london_today()
     rows = []
     for counts in open_cases_by_authority(today):
         authority_id = counts.authority.pk

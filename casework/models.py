@@ -7,11 +7,11 @@ from django.db import models
 class Case(models.Model):
     """Fields every journey's case shares: state, owner, deadline and version.
 
-    `due_on` is the day the current step is due (what officers see; the case
-    is overdue once it has passed). `due_at` is the next instant the deadline
-    sweep must act on the case, or null when it has nothing left to do; each
-    journey keeps a partial index on it for open cases, which the sweep's
-    query relies on.
+    `due_on` is the day the current step is due, as officers see it, and the
+    case is overdue once it has passed. `due_at` is the next instant the
+    deadline sweep must act on the case, or null when it has nothing left to
+    do. Each journey keeps a partial index on `due_at` for open cases, which
+    the sweep's query relies on.
     """
 
     authority = models.ForeignKey(

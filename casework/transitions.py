@@ -1,4 +1,4 @@
-"""What every journey's actions share: refusals and the version claim."""
+"""Errors and the version claim shared by every journey's actions."""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import F

@@ -14,7 +14,6 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from access import policy
 from access.models import User
@@ -66,10 +65,6 @@ RISK_QUESTIONS = (
         "the family is engaging with the local authority",
     ),
 )
-
-
-def _today() -> date:
-    return london_today(timezone.now())
 
 
 def _check_can_change(actor: User, child: Child) -> None:
@@ -124,7 +119,7 @@ def register_child(
         )
     errors: dict[str, list] = {}
 
-    if date_of_birth >= _today():
+    if date_of_birth >= london_today():
         errors["date_of_birth"] = [
             f"Date of birth, {long_date(date_of_birth)}, must be in the past"
         ]
@@ -219,7 +214,7 @@ def add_vulnerability(
         recorded_by=actor,
     )
     errors: dict[str, list] = {}
-    if recorded_on > _today():
+    if recorded_on > london_today():
         errors["recorded_on"] = [
             f"Date recorded, {long_date(recorded_on)}, must be today or in the past"
         ]
@@ -285,7 +280,7 @@ def record_risk_assessment(
     """
     _check_can_change(actor, child)
     errors: dict[str, list] = {}
-    if completed_on > _today():
+    if completed_on > london_today():
         errors["completed_on"] = [
             f"Date completed, {long_date(completed_on)}, must be today or in the past"
         ]

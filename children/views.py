@@ -10,7 +10,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
 from access import policy
 from access.decorators import named_records_required
@@ -46,7 +45,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     child = _child_for(request, pk)
     record("child.viewed", target=child)
     user = request.user
-    summary = child_summary(user, child, london_today(timezone.now()))
+    summary = child_summary(user, child, london_today())
     parts = summary["parts"]
     can_share = policy.can_share_child(user, child)
     return render(

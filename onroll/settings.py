@@ -140,8 +140,8 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 
 # A second factor (TOTP, django-otp) for local authority staff. When this is
-# true every LA user must set one up before using Onroll; when false, staff
-# who set one up are still asked for a code at each sign-in.
+# true, every LA user must set one up before using Onroll. When it is false,
+# staff who set one up are still asked for a code at each sign-in.
 ONROLL_REQUIRE_TOTP = env.bool("ONROLL_REQUIRE_TOTP", default=False)
 OTP_TOTP_ISSUER = "Onroll"
 
@@ -210,13 +210,14 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 
 # Placement-tracking time limits, counted in school days. The 10-day reply is
-# the local limit of the Leicestershire action plan (schools confirm a child on
-# roll within 10 days of the request); the School Admissions Code 2021 sets no
-# national limit for it, so every value here is configurable.
+# the local limit of the Leicestershire action plan, under which schools
+# confirm a child on roll within 10 days of the request. The School Admissions
+# Code 2021 sets no national limit for it, so every value here is
+# configurable.
 ONROLL_PLACEMENT_DEADLINES = {
     # Officer: decide and offer within 15 school days of the application
-    # (School Admissions Code 2021, in-year section: parents told the outcome
-    # in writing within 15 school days).
+    # (School Admissions Code 2021, in-year section: parents receive the
+    # outcome in writing within 15 school days).
     "decision_days": env.int("ONROLL_DECISION_DAYS", default=15),
     # An offered place is held this long before it lapses, so the agreed start
     # must fall within it (Leicestershire in-year admissions guide: places

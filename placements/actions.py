@@ -36,8 +36,8 @@ def _role(actor: User | None, via_link: bool = False) -> str:
     if via_link:
         if actor is not None:
             raise ValueError(
-                f"An answer through a school's signed link has no user, but actor "
-                f"{actor} was given. Pass actor=None with via_link=True."
+                f"A reply through a school's signed link has no user, but actor "
+                f"{actor} was passed. Pass actor=None with via_link=True."
             )
         return SCHOOL_LINK
     return SYSTEM if actor is None else actor.role
@@ -59,7 +59,7 @@ def _link_answer(placement: Placement, note: str) -> tuple[str, dict]:
 
 
 def can_act_on(actor: User, placement: Placement) -> bool:
-    """Whether the user's organisation owns the case or is its offered school."""
+    """Return whether the user's organisation owns the case or is its school."""
     return policy.can_act_on_placement(actor, placement)
 
 
@@ -126,10 +126,6 @@ def _move(
     )
 
 
-def _today() -> date:
-    return london_today(timezone.now())
-
-
 @transaction.atomic
 def open_application(
     *,
@@ -139,7 +135,7 @@ def open_application(
     reason: str = "",
     year_group: str = "",
 ) -> Placement:
-    if received_on > _today():
+    if received_on > london_today():
         raise ValidationError(
             {
                 "received_on": f"The date received, {long_date(received_on)}, "
@@ -205,7 +201,7 @@ def offer(
             f"The offer date, {long_date(offered_on)}, is before the application was "
             f"received on {long_date(placement.received_on)}."
         )
-    elif offered_on > _today():
+    elif offered_on > london_today():
         errors["offered_on"] = (
             f"The offer date, {long_date(offered_on)}, is in the future."
         )
@@ -248,7 +244,7 @@ def send_request(
             f"{placement.school} has no email address for on-roll requests. Add one "
             "to the school's record in the administration pages, then send again."
         )
-    placement.request_sent_on = _today()
+    placement.request_sent_on = london_today()
     _move(placement, transition, actor, data={"to": placement.school.email})
     emails.queue_on_roll_request(placement)
 
@@ -320,7 +316,7 @@ def confirm_attendance(
                 f"{long_date(placement.starting_on)}."
             }
         )
-    if confirmed_on > _today():
+    if confirmed_on > london_today():
         raise ValidationError(
             {"confirmed_on": f"The date, {long_date(confirmed_on)}, is in the future."}
         )
@@ -341,7 +337,7 @@ def check_off(
     placement: Placement, *, actor: User, version: int | None = None, note: str = ""
 ) -> None:
     transition = _check(placement, "check_off", actor, version)
-    placement.checked_off_on = _today()
+    placement.checked_off_on = london_today()
     _move(placement, transition, actor, note=note)
 
 

@@ -3,12 +3,13 @@
 Each open state waits on one person: the officer to decide, offer or confirm
 attendance, or the school to confirm the child on roll. The wait starts from
 a date on the case and lasts a number of school days from the settings in
-ONROLL_PLACEMENT_DEADLINES. When it runs out the sweep chases (emailing the
-school when the school is the one waited on), then escalates to the head
-teacher and the service manager, and finally, for a child who has an offer
-but has not started, refers the child to the Inclusion Service: the Children
-missing education statutory guidance (September 2025) counts a child offered
-a place who has not started as missing education.
+ONROLL_PLACEMENT_DEADLINES. When it runs out, the sweep chases, emailing the
+school when the school is the one waited on. Then it escalates to the service
+manager, and to the head teacher when the school is waited on. Finally, for a
+child who has an offer but has not started, it refers the child to the
+Inclusion Service. The Children missing education statutory guidance
+(September 2025) counts a child offered a place who has not started as
+missing education.
 """
 
 from dataclasses import dataclass

@@ -54,8 +54,8 @@ def _send_after_commit(placement, name: str, context: dict) -> None:
         try:
             message.send()
         except OSError as error:
-            # The case change stands; the failure goes on the timeline so an
-            # officer sees it and can send again.
+            # The case change is kept, and the failure goes on the timeline so
+            # that an officer sees it and can send again.
             logger.error(
                 "Sending %s for placement %s failed: %s",
                 name,

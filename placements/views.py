@@ -22,7 +22,6 @@ from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
 from access import policy
 from access.decorators import la_staff_required, named_records_required
@@ -82,10 +81,6 @@ def _calendar_error(form: Any, error: CalendarNotKnown, case: str) -> None:
     form.add_error(None, str(error))
 
 
-def _today() -> date:
-    return london_today(timezone.now())
-
-
 def _counts(placements: QuerySet) -> dict[str, int]:
     return placements.aggregate(
         total=Count("pk"),
@@ -115,7 +110,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         )
     open_cases = policy.visible_placements(
         request.user, Placement.objects.all()
-    ).for_worklist(_today())
+    ).for_worklist(london_today())
     schools = School.objects.filter(
         pk__in=open_cases.exclude(school=None).values("school_id")
     )
@@ -138,7 +133,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "page": page,
             "counts": _counts(placements),
             "filtered": form.is_bound,
-            "today": _today(),
+            "today": london_today(),
         },
     )
 
@@ -173,7 +168,7 @@ def check_off(request: HttpRequest) -> HttpResponse:
     """List open cases of children with a vulnerability, oldest then riskiest first."""
     placements = (
         policy.visible_placements(request.user, Placement.objects.all())
-        .for_worklist(_today())
+        .for_worklist(london_today())
         .filter(has_alert=True)
         .order_by("received_on", F("risk_level").desc(nulls_last=True), "pk")
     )
@@ -187,7 +182,7 @@ def check_off(request: HttpRequest) -> HttpResponse:
         "placements/check_off.html",
         {
             "page": page,
-            "today": _today(),
+            "today": london_today(),
             "counts": _counts(placements),
             "can_check_off": can_check_off,
             "attending": State.ATTENDING,
@@ -269,7 +264,7 @@ def _transitions_for(user: Any, placement: Placement) -> list:
 @named_records_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     placement = _placement_for(request, pk)
-    today = _today()
+    today = london_today()
     record("placement.viewed", target=placement)
     summary = child_summary(request.user, placement.child, today)
     events = None
@@ -325,7 +320,7 @@ def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             "transition": TRANSITIONS[name],
             "form": form,
             "reply_days": limit("school_reply_days"),
-            **child_summary(request.user, placement.child, _today()),
+            **child_summary(request.user, placement.child, london_today()),
         },
     )
 

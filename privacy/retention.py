@@ -131,7 +131,7 @@ class ChildRetention:
 
     @property
     def is_due(self) -> bool:
-        """Whether every record is past retention, so the child is anonymised."""
+        """Return whether every record is past retention, so the child is anonymised."""
         return not self.kept
 
 

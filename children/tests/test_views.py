@@ -210,7 +210,7 @@ def test_child_page_queries_do_not_grow(officer_client, officer, child, school):
     assert child.events.count() == 20
     assert with_20 == with_2
     # Session, user and organisation, the child, then one query for each
-    # section of the page, the partner agency shares included; then one
+    # section of the page, the partner agency shares included. Then one
     # lookup of a TOTP device and three to save the session, which every
     # request does to keep the idle timeout sliding.
     assert with_2 <= 15 + QUERIES_FOR_FIRST_RECORD
