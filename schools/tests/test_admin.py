@@ -103,7 +103,7 @@ def test_term_filter_authority_terms(superuser_client, school, school_term):
     response = superuser_client.get(url, {"school": "none"})
 
     terms = list(response.context["cl"].queryset)
-    assert len(terms) == 18
+    assert len(terms) == 24
     assert school_term not in terms
 
 
@@ -140,17 +140,17 @@ def test_term_needs_one_owner(superuser_client, authority, school):
         {
             "authority": authority.pk,
             "school": school.pk,
-            "academic_year": "2027/28",
+            "academic_year": "2028/29",
             "name": "Autumn 1",
-            "first_day": "2027-09-01",
-            "last_day": "2027-10-22",
+            "first_day": "2028-09-05",
+            "last_day": "2028-10-20",
             "confidence": "estimated",
         },
     )
 
     assert response.status_code == 200
     assert "Choose an authority or a school, not both" in response.content.decode()
-    assert not Term.objects.filter(academic_year="2027/28").exists()
+    assert not Term.objects.filter(academic_year="2028/29").exists()
 
 
 def test_closure_day_added_for_school(superuser_client, school):

@@ -124,10 +124,10 @@ def test_import_schools_missing_file(tmp_path):
 def test_load_calendars_creates_terms(llr_authorities):
     output, _ = _run("load_calendars")
 
-    assert "Leicestershire (855): 18 terms created, 0 updated, 0 unchanged." in output
-    assert "Leicester (856): 18 terms created" in output
-    assert "Rutland (857): 18 terms created" in output
-    assert Term.objects.count() == 54
+    assert "Leicestershire (855): 24 terms created, 0 updated, 0 unchanged." in output
+    assert "Leicester (856): 24 terms created" in output
+    assert "Rutland (857): 24 terms created" in output
+    assert Term.objects.count() == 72
 
 
 def test_load_calendars_term_dates(llr_authorities):
@@ -152,6 +152,7 @@ def test_load_calendars_keeps_csv_confidence(llr_authorities):
         ("2024/25", "confirmed"),
         ("2025/26", "reconstructed"),
         ("2026/27", "estimated"),
+        ("2027/28", "estimated"),
     }
 
 
@@ -159,10 +160,10 @@ def test_load_calendars_rutland_estimated(llr_authorities):
     output, _ = _run("load_calendars")
 
     rutland_terms = Term.objects.filter(authority=llr_authorities["857"])
-    assert rutland_terms.count() == 18
+    assert rutland_terms.count() == 24
     assert set(rutland_terms.values_list("confidence", flat=True)) == {"estimated"}
     assert (
-        "Rutland (857): 18 terms created, 0 updated, 0 unchanged. "
+        "Rutland (857): 24 terms created, 0 updated, 0 unchanged. "
         "All were loaded as estimated." in output
     )
 
@@ -172,9 +173,9 @@ def test_load_calendars_twice(llr_authorities):
 
     output, _ = _run("load_calendars")
 
-    assert "Leicestershire (855): 0 terms created, 0 updated, 18 unchanged." in output
-    assert "Rutland (857): 0 terms created, 0 updated, 18 unchanged." in output
-    assert Term.objects.count() == 54
+    assert "Leicestershire (855): 0 terms created, 0 updated, 24 unchanged." in output
+    assert "Rutland (857): 0 terms created, 0 updated, 24 unchanged." in output
+    assert Term.objects.count() == 72
 
 
 def test_load_calendars_restores_edited_term(llr_authorities):
@@ -190,30 +191,30 @@ def test_load_calendars_restores_edited_term(llr_authorities):
     )
     assert term.last_day == date(2026, 3, 27)
     assert term.confidence == "reconstructed"
-    assert "Leicestershire (855): 0 terms created, 1 updated, 17 unchanged." in output
+    assert "Leicestershire (855): 0 terms created, 1 updated, 23 unchanged." in output
 
 
 def test_load_calendars_keeps_other_terms(llr_authorities):
     extra = Term.objects.create(
         authority=llr_authorities["855"],
-        academic_year="2027/28",
+        academic_year="2028/29",
         name="Autumn 1",
-        first_day=date(2027, 9, 1),
-        last_day=date(2027, 10, 22),
+        first_day=date(2028, 9, 5),
+        last_day=date(2028, 10, 20),
         confidence="estimated",
     )
 
     _run("load_calendars")
 
     assert Term.objects.filter(pk=extra.pk).exists()
-    assert Term.objects.filter(authority=llr_authorities["855"]).count() == 19
+    assert Term.objects.filter(authority=llr_authorities["855"]).count() == 25
 
 
 def test_load_calendars_existing_fixture_terms(authority):
     # The authority fixture already has the same terms, added by the factories.
     output, _ = _run("load_calendars")
 
-    assert "Leicestershire (855): 0 terms created, 0 updated, 18 unchanged." in output
+    assert "Leicestershire (855): 0 terms created, 0 updated, 24 unchanged." in output
     assert (
         "No authority exists with LA code 856, 857, so those terms were not loaded."
         in output
@@ -232,7 +233,7 @@ def test_load_calendars_after_import_schools():
 
     _run("load_calendars")
 
-    assert Term.objects.count() == 54
+    assert Term.objects.count() == 72
 
 
 def test_load_calendars_rejects_bad_file(llr_authorities, tmp_path):

@@ -8,6 +8,8 @@ Most tests use the 2026/27 terms from schools/data/llr_terms.csv:
     Spring 2  Mon 22 Feb 2027 to Fri 19 Mar 2027
     Summer 1  Mon  5 Apr 2027 to Fri 28 May 2027
     Summer 2  Mon  7 Jun 2027 to Fri 16 Jul 2027
+
+The file's last year, 2027/28, ends on Friday 14 July 2028.
 """
 
 from datetime import date, timedelta
@@ -179,15 +181,15 @@ def test_own_terms_keep_other_years(school):
 
 
 def test_own_terms_drop_authority_spring(school):
-    _own_terms(school, "2026/27", (date(2026, 9, 3), date(2026, 12, 18)))
+    _own_terms(school, "2027/28", (date(2027, 9, 2), date(2027, 12, 17)))
 
     calendar = calendar_for_school(school)
 
-    # None of the authority's 2026/27 terms remain, so the calendar ends at
+    # None of the authority's 2027/28 terms remain, so the calendar ends at
     # the school's last own term.
-    assert calendar.last_known_day == date(2026, 12, 18)
+    assert calendar.last_known_day == date(2027, 12, 17)
     with pytest.raises(CalendarNotKnown):
-        add_school_days(calendar, date(2026, 12, 17), 2)
+        add_school_days(calendar, date(2027, 12, 16), 2)
 
 
 def test_other_school_keeps_authority_terms(school, other_school):
@@ -202,22 +204,22 @@ def test_other_school_keeps_authority_terms(school, other_school):
 
 
 def test_past_last_term_raises(calendar, school):
-    # The last known term ends on Friday 16 July 2027.
-    assert add_school_days(calendar, date(2027, 7, 15), 1) == date(2027, 7, 16)
+    # The last known term ends on Friday 14 July 2028.
+    assert add_school_days(calendar, date(2028, 7, 13), 1) == date(2028, 7, 14)
 
     with pytest.raises(CalendarNotKnown) as error:
-        add_school_days(calendar, date(2027, 7, 15), 2)
+        add_school_days(calendar, date(2028, 7, 13), 2)
 
     message = str(error.value)
     assert school.name in message
-    assert "2027-07-16" in message
-    assert "2027-07-17" in message
+    assert "2028-07-14" in message
+    assert "2028-07-15" in message
     assert "Add the next academic year's terms" in message
 
 
 def test_count_past_last_term_raises(calendar):
-    with pytest.raises(CalendarNotKnown, match="no term dates after 2027-07-16"):
-        school_days_between(calendar, date(2027, 7, 1), date(2027, 9, 10))
+    with pytest.raises(CalendarNotKnown, match="no term dates after 2028-07-14"):
+        school_days_between(calendar, date(2028, 7, 1), date(2028, 9, 10))
 
 
 def test_school_without_terms_raises(authority):
