@@ -29,7 +29,7 @@ from children.upn import check_upn, validate_upn
 from cme import actions as cme_actions
 from cme.models import CmeCase
 from onroll.formatters import long_date
-from removals import checks, letters
+from removals import checks, letters, uploads
 from removals.grounds import GROUNDS
 from removals.models import (
     Challenge,
@@ -38,7 +38,13 @@ from removals.models import (
     RemovalNotice,
     RemovalUpload,
 )
-from removals.states import CLOSED_STATES, TRANSITIONS, State, allowed_transitions, school_kind
+from removals.states import (
+    CLOSED_STATES,
+    TRANSITIONS,
+    State,
+    allowed_transitions,
+    school_kind,
+)
 from schools.calendars import CalendarCache
 from schools.models import Authority, School
 from schools.schooldays import CalendarNotKnown, add_school_days
@@ -89,7 +95,7 @@ def _clean_upn(upn: str, errors: dict) -> str:
     return check_upn(upn)
 
 
-def _validate(school: School, fields: dict[str, Any]) -> dict[str, Any]:
+def validate_notice(school: School, fields: dict[str, Any]) -> dict[str, Any]:
     """Return the notice's fields cleaned, or raise ValidationError by field."""
     errors: dict[str, Any] = {}
     cleaned = dict(fields)
@@ -141,9 +147,10 @@ def _validate_destination(cleaned: dict[str, Any], errors: dict) -> None:
         errors["destination_authority_name"] = (
             "Enter the local authority the family has moved to."
         )
-    if destination == Destination.ABROAD and not (
-        cleaned.get("destination_country") or ""
-    ).strip():
+    if (
+        destination == Destination.ABROAD
+        and not (cleaned.get("destination_country") or "").strip()
+    ):
         errors["destination_country"] = "Enter the country the family has moved to."
     school = cleaned.get("destination_school")
     if school is not None:
@@ -186,9 +193,11 @@ def notify(
             "linked to a school."
         )
     school = actor.school
-    cleaned = _validate(school, fields)
+    cleaned = validate_notice(school, fields)
     notice_fingerprint = fingerprint(school, cleaned)
-    existing = RemovalNotice.objects.filter(school=school, fingerprint=notice_fingerprint).first()
+    existing = RemovalNotice.objects.filter(
+        school=school, fingerprint=notice_fingerprint
+    ).first()
     if existing is not None:
         return existing, False
 
@@ -266,6 +275,77 @@ _NOTICE_FIELDS = frozenset(
         "notifier_role",
     }
 )
+
+
+# Uploads ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def preview_upload(*, actor: User, filename: str, content: bytes) -> RemovalUpload:
+    """Read a CSV file of notices and keep its rows for the user to confirm.
+
+    The same file uploaded again by the same school returns the first upload,
+    confirmed or not, so no notice is saved twice.
+    """
+    if not policy.can_notify_removal(actor):
+        raise PermissionDenied(
+            "Only school staff can upload removal notices. Your account is not "
+            "linked to a school."
+        )
+    school = actor.school
+    file_fingerprint = hashlib.sha256(content).hexdigest()
+    existing = RemovalUpload.objects.filter(
+        school=school, fingerprint=file_fingerprint
+    ).first()
+    if existing is not None:
+        return existing
+    rows, problems = uploads.parse(content, school)
+    upload = RemovalUpload.objects.create(
+        school=school,
+        fingerprint=file_fingerprint,
+        filename=filename[:200],
+        uploaded_by=actor,
+        uploaded_at=timezone.now(),
+        rows=rows,
+        problems=problems,
+    )
+    record(
+        "removal.upload",
+        actor=actor,
+        target=upload,
+        data={"rows": len(rows), "problems": len(problems)},
+    )
+    return upload
+
+
+@transaction.atomic
+def confirm_upload(upload: RemovalUpload, *, actor: User) -> tuple[int, int]:
+    """Save the upload's valid rows as notices; return how many were new and old.
+
+    A row whose notice the school already sent (in this file or another) is
+    counted as old and not saved again. A second confirmation saves nothing.
+    """
+    if not policy.can_notify_removal(actor) or actor.school_id != upload.school_id:
+        raise PermissionDenied("Only the school that uploaded the file can confirm it.")
+    claimed = RemovalUpload.objects.filter(
+        pk=upload.pk, confirmed_at__isnull=True
+    ).update(confirmed_at=timezone.now())
+    if claimed != 1:
+        raise TransitionNotAllowed(
+            f"{upload.filename} was already confirmed, so its notices are saved."
+        )
+    created = existing = 0
+    for row in upload.rows:
+        _, is_new = notify(actor=actor, upload=upload, **uploads.from_json(row))
+        created += is_new
+        existing += not is_new
+    record(
+        "removal.upload_confirm",
+        actor=actor,
+        target=upload,
+        data={"created": created, "existing": existing},
+    )
+    return created, existing
 
 
 # Routing ---------------------------------------------------------------------
@@ -372,8 +452,10 @@ def confirm_arrival(
         raise StaleCase(notice)
     if starting_on > london_today():
         raise ValidationError(
-            {"starting_on": f"The starting day, {long_date(starting_on)}, is in the "
-             "future. Confirm once the pupil has started."}
+            {
+                "starting_on": f"The starting day, {long_date(starting_on)}, is in the "
+                "future. Confirm once the pupil has started."
+            }
         )
     before = audit_changes.snapshot(notice)
     claim(notice)
@@ -432,7 +514,10 @@ def open_challenge(
         changes=audit_changes.created(challenge),
     )
     record_event(
-        challenge, "removal_challenge.opened", actor=actor, to_state=State.OPENED,
+        challenge,
+        "removal_challenge.opened",
+        actor=actor,
+        to_state=State.OPENED,
         note=reason.strip(),
     )
     return challenge
@@ -474,7 +559,11 @@ def move_challenge(
             f"{challenge.get_state_display().lower()}"
             + (
                 f" and {school.name} is "
-                + ("an academy" if school_kind(school) == "academy" else "not an academy")
+                + (
+                    "an academy"
+                    if school_kind(school) == "academy"
+                    else "not an academy"
+                )
                 if transition and transition.school_kind
                 else ""
             )

@@ -139,7 +139,10 @@ def _school_days_to_deletion_at_least(facts: Facts, condition: Condition) -> Out
     start = date.fromisoformat(facts.answers[condition.question])
     threshold = limit(condition.setting)
     count = _count_school_days(facts, start, facts.deletion_on)
-    detail = {"threshold": threshold, "count": "an unknown number" if count is None else count}
+    detail = {
+        "threshold": threshold,
+        "count": "an unknown number" if count is None else count,
+    }
     return Outcome(count is not None and count >= threshold, detail)
 
 
@@ -152,7 +155,10 @@ def _absent_school_days_at_least(facts: Facts, condition: Condition) -> Outcome:
     count = _count_school_days(
         facts, first - timedelta(days=1), facts.deletion_on - timedelta(days=1)
     )
-    detail = {"threshold": threshold, "count": "an unknown number" if count is None else count}
+    detail = {
+        "threshold": threshold,
+        "count": "an unknown number" if count is None else count,
+    }
     return Outcome(count is not None and count >= threshold, detail)
 
 
@@ -309,7 +315,9 @@ def _deletion_return(notice: Any) -> list[dict]:
     return [_finding("deletion_return", "Missing: " + "; ".join(missing) + ".")]
 
 
-def evaluate(notice: Any, school: School, calendar: SchoolCalendar | None) -> list[dict]:
+def evaluate(
+    notice: Any, school: School, calendar: SchoolCalendar | None
+) -> list[dict]:
     """Run every check on the notice and return the failed ones, in CHECKS order."""
     facts = Facts(
         answers=notice.answers,

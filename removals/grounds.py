@@ -307,7 +307,11 @@ GROUNDS: dict[str, Ground] = {
             "is no longer on yours by agreement.",
             f"{SI} reg 9(1)(a)",
             CONFIRMED,
-            ("sao_names_school", "mobile_child_main_school", "dual_registration_agreed"),
+            (
+                "sao_names_school",
+                "mobile_child_main_school",
+                "dual_registration_agreed",
+            ),
             (
                 _no(
                     "ground_conditions",
@@ -560,8 +564,7 @@ GROUNDS: dict[str, Ground] = {
                 _yes(
                     "ground_conditions",
                     "sentence_of_detention",
-                    "Ground J applies only to a sentence of detention, not to "
-                    "remand.",
+                    "Ground J applies only to a sentence of detention, not to remand.",
                     f"{SI} reg 3(1), definition of sentence of detention",
                     CONFIRMED,
                 ),

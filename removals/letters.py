@@ -106,7 +106,9 @@ def _school_address(challenge: Challenge) -> str:
     return school.email
 
 
-def send_informal(challenge: Challenge, *, reply_due_on: date | None) -> ChallengeLetter:
+def send_informal(
+    challenge: Challenge, *, reply_due_on: date | None
+) -> ChallengeLetter:
     school = challenge.notice.school
     return _send(
         challenge,
