@@ -30,7 +30,6 @@ from cme import actions as cme_actions
 from cme.models import CmeCase
 from onroll.formatters import long_date
 from removals import checks, letters, uploads
-from removals.grounds import GROUNDS
 from removals.models import (
     Challenge,
     Destination,
@@ -46,7 +45,7 @@ from removals.states import (
     school_kind,
 )
 from schools.calendars import CalendarCache
-from schools.models import Authority, School
+from schools.models import School
 from schools.schooldays import CalendarNotKnown, add_school_days
 
 logger = logging.getLogger(__name__)
