@@ -30,7 +30,7 @@ def removal_list(request: HttpRequest) -> HttpResponse:
     """List the school's notices and the pupils it is expected to admit."""
     notices = (
         policy.visible_removals(request.user, RemovalNotice.objects.all())
-        .select_related("child")
+        .select_related("school", "child")
         .order_by("-notified_at", "-pk")
     )
     page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
