@@ -71,9 +71,9 @@ def _parse(question: Question, raw: Any) -> Any:
 def clean_answers(ground: str, school: School, raw: dict[str, Any]) -> dict[str, Any]:
     """Return the answers to the ground's questions, parsed.
 
-    Only the questions of this ground (and, for a special school, the
-    questions about LA placement and consent) are read; answers to other
-    grounds' questions are dropped. Raises ValidationError keyed by
+    Only the questions of this ground are read, plus the questions about LA
+    placement and consent for a special school. Answers to other grounds'
+    questions are dropped. Raises ValidationError keyed by
     "answer_<question>" for every question missing or invalid.
     """
     if ground not in GROUNDS:
@@ -171,10 +171,10 @@ def _at_least(facts: Facts, condition: Condition) -> Outcome:
 def school_leaving_date(date_of_birth: date) -> date:
     """Return the last Friday in June of the school year in which the child turns 16.
 
-    Education Act 1996 s8 and the Education (School Leaving Date) Order 1997:
-    a child born from 1 September to 31 August reaches school leaving age on
-    the same date, at the end of the school year (1 September to 31 August)
-    of their 16th birthday.
+    Every child whose 16th birthday falls in one school year (1 September to
+    31 August) reaches the school leaving date on that day.
+    NOTE: the rule is the usual reading of Education Act 1996 s8, not checked
+    against the text of the Act or its orders.
     """
     year = date_of_birth.year + 16 + (1 if date_of_birth.month >= 9 else 0)
     last_of_june = date(year, 6, 30)

@@ -4,8 +4,8 @@ Each row of GROUNDS is one sub-paragraph of regulation 9(1) of the School
 Attendance (Pupil Registration) (England) Regulations 2024 (SI 2024/208),
 with the questions the school answers for it and the conditions those
 answers must meet. CHECKS lists every check a removal notice goes through.
-removals.checks evaluates both tables; nothing else holds a rule about
-grounds, so a reader finds each one here with its source.
+removals.checks evaluates both tables. No other module contains a rule
+about grounds, so a reader finds each one here with its source.
 
 Confidence follows the sources: "confirmed" where the text of SI 2024/208
 was read, "secondary" where it comes from DfE guidance or local authority
@@ -281,7 +281,7 @@ _JOINT_ENQUIRIES = {
         "joint_enquiries_done",
         "Ground H needs the school and the local authority to have jointly made "
         "reasonable enquiries, and failed to find the pupil, before deletion.",
-        f"{SI} reg 9(1)(h); SI 2006/1751 reg 8(1)(f)",
+        f"{SI} reg 9(1)(h); SI 2006/1751 reg 8",
     ),
     "i": _yes(
         "joint_enquiries",
@@ -494,8 +494,8 @@ GROUNDS: dict[str, Ground] = {
                     "Ground H applies only once the pupil has failed to return for "
                     "{threshold} school days after the leave ended; {count} had "
                     "passed by the deletion.",
-                    "SI 2006/1751 reg 8(1)(f)(i); that SI 2024/208 keeps the "
-                    "10-day window is not confirmed",
+                    "SI 2006/1751 reg 8; that SI 2024/208 keeps the 10-day "
+                    "window is not confirmed",
                     UNCONFIRMED,
                     setting="leave_not_returned_days",
                 ),
@@ -574,8 +574,8 @@ GROUNDS: dict[str, Ground] = {
                     "at_least",
                     "Ground J needs a sentence of at least {threshold} months; "
                     "this one is {count}.",
-                    "SI 2006/1751 reg 8(1)(g); that SI 2024/208 keeps the "
-                    "4-month minimum is not confirmed",
+                    "SI 2006/1751 reg 8; that SI 2024/208 keeps the 4-month "
+                    "minimum is not confirmed",
                     UNCONFIRMED,
                     setting="detention_min_months",
                 ),
@@ -605,8 +605,8 @@ GROUNDS: dict[str, Ground] = {
                     "leaving date (the last Friday in June of the school year they "
                     "turn 16) before the school next meets; this pupil's is "
                     "{leaving_date}.",
-                    f"{SI} reg 9(1)(l); Education Act 1996 s8 and the Education "
-                    "(School Leaving Date) Order 1997",
+                    f"{SI} reg 9(1)(l); the leaving date rule (Education Act "
+                    "1996 s8) was not checked against its text",
                     SECONDARY,
                 ),
                 _no(

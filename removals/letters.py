@@ -1,10 +1,10 @@
 """Letters of a removal challenge, rendered from templates and sent after commit.
 
 One function per letter. Each renders a subject, a plain-text part and an
-HTML part from the templates in removals/templates/removals/letters, stores
-the rendered letter on the challenge (ChallengeLetter) and its timeline, and
-sends it once the transaction that moved the challenge commits, so a
-rolled-back change sends nothing.
+HTML part from the templates in removals/templates/removals/letters. It
+stores the rendered letter on the challenge (ChallengeLetter) and its
+timeline. It sends the letter once the transaction that moved the challenge
+commits, so a rolled-back change sends nothing.
 """
 
 import logging
@@ -133,7 +133,7 @@ def send_formal(challenge: Challenge, *, reply_due_on: date | None) -> Challenge
 def send_governing_board(
     challenge: Challenge, *, reply_due_on: date | None
 ) -> ChallengeLetter:
-    # NOTE: schools.School holds no address for the governing board, so the
+    # NOTE: schools.School has no address for the governing board, so the
     # letter goes to the school's address for the chair's attention.
     school = challenge.notice.school
     return _send(
@@ -146,7 +146,7 @@ def send_governing_board(
 
 
 def send_trust(challenge: Challenge, *, reply_due_on: date | None) -> ChallengeLetter:
-    # NOTE: schools.School holds the trust's name but no address, so the
+    # NOTE: schools.School has the trust's name but no address, so the
     # letter goes to the school's address for the trust's attention.
     school = challenge.notice.school
     return _send(

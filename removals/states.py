@@ -2,11 +2,11 @@
 
 An officer who doubts a removal, or a notice that fails a check, opens a
 challenge. The officer writes to the school informally, then formally, then
-escalates: to the governing board of a maintained school, or to the trust
-and then the Department for Education for an academy (Children missing
-education statutory guidance, September 2025: the authority should
-challenge a removal it believes unlawful). A challenge ends with the pupil
-reinstated, the removal upheld as lawful, or the challenge withdrawn.
+escalates. A maintained school's governing board is next; for an academy,
+the trust and then the Department for Education. A challenge ends with the
+pupil reinstated, the removal upheld as lawful, or the challenge withdrawn.
+A name deleted on no ground of SI 2024/208 reg 9 is unlawful, which is what
+the challenge tests.
 """
 
 from dataclasses import dataclass

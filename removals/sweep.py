@@ -6,8 +6,8 @@ The sweep selects awaited arrivals whose `arrival_due_at` has passed (the
 partial index `removal_arrival_due` serves this query) and opens a CME case
 for each. It claims a notice with a conditional UPDATE on the `version` and
 `arrival_due_at` it read, so when two sweeps run at once exactly one acts on
-each notice; the referral also clears `arrival_due_at`, so a later sweep
-finds nothing more to do.
+each notice. The claim also clears `arrival_due_at`, so a later sweep finds
+nothing more to do.
 """
 
 import logging
@@ -36,7 +36,7 @@ def due_arrivals(now: datetime):
 
 
 def sweep(now: datetime | None = None, batch_size: int | None = None) -> Counter:
-    """Refer every unconfirmed arrival due by `now`; return a count per outcome."""
+    """Refer every unconfirmed arrival due by `now` and return a count per outcome."""
     now = now or timezone.now()
     batch_size = batch_size or settings.ONROLL_SWEEP_BATCH_SIZE
     outcomes: Counter = Counter()

@@ -54,7 +54,7 @@ def test_no_joint_enquiries_opens_challenge(school_user, ground):
     assert notice.challenges.get().is_open
 
 
-def test_home_education_from_la_placed_special_school_opens_challenge(
+def test_la_placed_special_school_needs_consent(
     school_of_type,
 ):
     _, user = school_of_type(School.Type.SPECIAL)
