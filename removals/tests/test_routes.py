@@ -1,9 +1,11 @@
 """Checks of a notice outside the grounds, and where each destination goes."""
 
 from datetime import date, timedelta
+from io import StringIO
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.utils import timezone
 
 from access.tests.factories import ShareFactory
@@ -319,3 +321,20 @@ def test_only_new_school_confirms_arrival(school_user, other_school):
 
     notice.refresh_from_db()
     assert notice.arrival == RemovalNotice.Arrival.AWAITED
+
+
+def test_sweep_deadlines_command_refers_arrivals(
+    school_user, other_school, time_machine
+):
+    notice = _to_school(school_user, other_school)
+    time_machine.move_to(notice.arrival_due_at, tick=False)
+    dry_run = StringIO()
+    output = StringIO()
+
+    call_command("sweep_deadlines", "--dry-run", stdout=dry_run)
+    call_command("sweep_deadlines", stdout=output)
+
+    assert f"removal notice {notice.pk}: arrival due" in dry_run.getvalue()
+    assert "1 awaited arrivals due." in dry_run.getvalue()
+    assert "Swept 1 awaited arrivals: referred 1." in output.getvalue()
+    assert CmeCase.objects.get().source_case_id == notice.pk
