@@ -50,6 +50,8 @@ from schools.schooldays import CalendarNotKnown, add_school_days
 
 logger = logging.getLogger(__name__)
 
+_KIND_LABELS = {"academy": "an academy", "maintained": "a maintained school"}
+
 # Each letter's reply deadline, as a key of ONROLL_REMOVALS.
 _REPLY_DAYS = {
     State.INFORMAL: "informal_reply_days",
@@ -107,12 +109,15 @@ def validate_notice(school: School, fields: dict[str, Any]) -> dict[str, Any]:
         cleaned[name] = (fields.get(name) or "").strip()
         if not cleaned[name]:
             errors[name] = f"Enter {label}."
-    today = london_today()
-    if fields["date_of_birth"] >= today:
+    date_of_birth = fields.get("date_of_birth")
+    if date_of_birth is None:
+        errors["date_of_birth"] = "Enter the pupil's date of birth."
+    elif date_of_birth >= london_today():
         errors["date_of_birth"] = (
-            f"The date of birth, {long_date(fields['date_of_birth'])}, must be in "
-            "the past."
+            f"The date of birth, {long_date(date_of_birth)}, must be in the past."
         )
+    if fields.get("deletion_on") is None:
+        errors["deletion_on"] = "Enter the date of deletion, or the planned date."
     cleaned["upn"] = _clean_upn(fields.get("upn") or "", errors)
     try:
         cleaned["answers"] = checks.clean_answers(
@@ -449,6 +454,7 @@ def confirm_arrival(
         )
     if version is not None and version != notice.version:
         raise StaleCase(notice)
+
     if starting_on > london_today():
         raise ValidationError(
             {
@@ -456,6 +462,7 @@ def confirm_arrival(
                 "future. Confirm once the pupil has started."
             }
         )
+
     before = audit_changes.snapshot(notice)
     claim(notice)
     notice.arrival = RemovalNotice.Arrival.CONFIRMED
@@ -548,25 +555,15 @@ def move_challenge(
     deadline, with nothing changed.
     """
     transition = TRANSITIONS.get(name)
+    if transition is None:
+        raise TransitionNotAllowed(f"A challenge has no step called {name}.")
     school = challenge.notice.school
-    if transition is None or transition not in allowed_transitions(
-        challenge.state, school
-    ):
-        label = transition.label.lower() if transition else name
+    if transition not in allowed_transitions(challenge.state, school):
+        reason = f"the challenge is {challenge.get_state_display().lower()}"
+        if transition.school_kind and transition.school_kind != school_kind(school):
+            reason = f"{school.name} is not {_KIND_LABELS[transition.school_kind]}"
         raise TransitionNotAllowed(
-            f"You cannot {label} while the challenge is "
-            f"{challenge.get_state_display().lower()}"
-            + (
-                f" and {school.name} is "
-                + (
-                    "an academy"
-                    if school_kind(school) == "academy"
-                    else "not an academy"
-                )
-                if transition and transition.school_kind
-                else ""
-            )
-            + "."
+            f"You cannot {transition.label.lower()} because {reason}."
         )
     if not policy.can_act_on_challenge(actor, challenge):
         raise TransitionNotAllowed(

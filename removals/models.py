@@ -55,8 +55,10 @@ class RemovalUpload(models.Model):
 class RemovalNotice(models.Model):
     """A school's notice that it has deleted, or will delete, a pupil from roll.
 
-    The pupil fields hold the deletion return as the school gave it (SI
+    The pupil fields contain the deletion return as the school gave it (SI
     2024/208 reg 13(4)), even where the matched Child's record differs.
+    NOTE: privacy.retention does not yet anonymise these copies of the
+    pupil's and parents' details when it anonymises the child.
     """
 
     class Arrival(models.TextChoices):

@@ -129,6 +129,8 @@ def upload_preview(request: HttpRequest, pk: int) -> HttpResponse:
         RemovalUpload.objects.filter(school_id=request.user.school_id), pk=pk
     )
     form = ConfirmUploadForm(request.POST if request.method == "POST" else None)
+    if request.method == "GET":
+        record("removal.upload_viewed", target=removal_upload)
     if form.is_bound and form.is_valid():
         try:
             created, existing = actions.confirm_upload(

@@ -111,30 +111,19 @@ def parse(content: bytes, school: School) -> tuple[list[dict], list[dict]]:
 
 
 def _read_row(line: int, raw: dict, school: School) -> tuple[list[dict], dict]:
+    """Return a row's problems and its fields as removals.actions.notify takes them.
+
+    Every problem of the row is reported, both those of reading the file's
+    text and those the notice's own validation finds.
+    """
     values = {key: (value or "").strip() for key, value in raw.items()}
-    problems = []
     fields: dict[str, Any] = {
         name: values.get(name, "")
         for name in COLUMNS
         if name not in DATE_COLUMNS and not name.startswith(("parent", "destination_"))
     }
     fields["ground"] = values["ground"].upper()
-    for name in DATE_COLUMNS:
-        fields[name] = None
-        if values.get(name):
-            try:
-                fields[name] = date.fromisoformat(values[name])
-            except ValueError:
-                problems.append(
-                    _problem(
-                        line,
-                        name,
-                        f"“{values[name]}” is not a date. Write it as "
-                        "year-month-day, for example 2026-11-30.",
-                    )
-                )
-        elif name in REQUIRED_COLUMNS:
-            problems.append(_problem(line, name, "Enter a date."))
+    fields["answers"] = {key: values[key] for key in ANSWER_COLUMNS if values.get(key)}
     fields["parents"] = [
         {
             "name": values.get(f"{prefix}_name", ""),
@@ -144,12 +133,51 @@ def _read_row(line: int, raw: dict, school: School) -> tuple[list[dict], dict]:
         for prefix in ("parent", "parent2")
         if values.get(f"{prefix}_name")
     ]
-    fields["answers"] = {key: values[key] for key in ANSWER_COLUMNS if values.get(key)}
+    problems = _read_dates(line, values, fields)
+    problems += _read_destination(line, values, fields)
+
+    try:
+        actions.validate_notice(school, fields)
+    except ValidationError as error:
+        reported = {problem["field"] for problem in problems}
+        for field, messages in error.message_dict.items():
+            column = field.removeprefix(checks.ANSWER_PREFIX)
+            if column in reported:
+                continue
+            for message in messages:
+                problems.append(_problem(line, column, message))
+    return problems, fields
+
+
+def _read_dates(line: int, values: dict, fields: dict) -> list[dict]:
+    problems = []
+    for name in DATE_COLUMNS:
+        fields[name] = None
+        if not values.get(name):
+            continue
+        try:
+            fields[name] = date.fromisoformat(values[name])
+        except ValueError:
+            problems.append(
+                _problem(
+                    line,
+                    name,
+                    f"“{values[name]}” is not a date. Write it as year-month-day, "
+                    "for example 2026-11-30.",
+                )
+            )
+    return problems
+
+
+def _read_destination(line: int, values: dict, fields: dict) -> list[dict]:
+    """Find the destination school by URN and the authority by LA code."""
+    problems = []
     fields["destination_school_name"] = values.get("destination_school_name", "")
     fields["destination_authority_name"] = values.get("destination_authority_name", "")
     fields["destination_country"] = values.get("destination_country", "")
     fields["destination_school"] = None
     fields["destination_authority"] = None
+
     urn = values.get("destination_school_urn", "")
     if urn:
         fields["destination_school"] = School.objects.filter(
@@ -164,6 +192,7 @@ def _read_row(line: int, raw: dict, school: School) -> tuple[list[dict], dict]:
                     "it blank and give the school's name.",
                 )
             )
+
     code = values.get("destination_authority_code", "")
     if code:
         fields["destination_authority"] = Authority.objects.filter(code=code).first()
@@ -172,16 +201,7 @@ def _read_row(line: int, raw: dict, school: School) -> tuple[list[dict], dict]:
             and not fields["destination_authority_name"]
         ):
             fields["destination_authority_name"] = f"Local authority {code}"
-    if problems:
-        return problems, fields
-    try:
-        actions.validate_notice(school, fields)
-    except ValidationError as error:
-        for field, messages in error.message_dict.items():
-            column = field.removeprefix(checks.ANSWER_PREFIX)
-            for message in messages:
-                problems.append(_problem(line, column, message))
-    return problems, fields
+    return problems
 
 
 def _to_json(fields: dict) -> dict:
