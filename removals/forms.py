@@ -20,20 +20,25 @@ def question_field_name(group: str, key: str) -> str:
     return f"q_{group}_{key}"
 
 
-def _question_field(question: Question) -> forms.Field:
+def _question_field(question: Question, required_message: str) -> forms.Field:
+    """Return the field of a question, required when its ground is chosen.
+
+    NoticeForm.full_clean drops the errors of the grounds not chosen.
+    """
+    required = {"required": required_message}
     if question.kind == "yes_no":
         return forms.ChoiceField(
             label=question.text,
             help_text=question.hint,
-            required=False,
             choices=[("yes", "Yes"), ("no", "No")],
             widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"}),
+            error_messages=required,
         )
     if question.kind == "date":
-        return GovukDateField(label=question.text, required=False)
+        return GovukDateField(label=question.text, error_messages=required)
     return forms.CharField(
         label=question.text,
-        required=False,
+        error_messages=required,
         widget=forms.TextInput(
             attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}
         ),
@@ -143,13 +148,15 @@ class NoticeForm(GovukForm):
         )
         for ground in GROUNDS.values():
             for key in ground.questions:
+                question = QUESTIONS[key]
                 self.fields[question_field_name(ground.letter, key)] = _question_field(
-                    QUESTIONS[key]
+                    question,
+                    f"Answer the question for ground {ground.letter}: {question.text}",
                 )
         if school.type == School.Type.SPECIAL:
             for question in SPECIAL_SCHOOL_QUESTIONS:
                 self.fields[question_field_name(SPECIAL, question.key)] = (
-                    _question_field(question)
+                    _question_field(question, f"Answer the question: {question.text}")
                 )
 
     def full_clean(self) -> None:
