@@ -338,3 +338,13 @@ def test_sweep_deadlines_command_refers_arrivals(
     assert "1 awaited arrivals due." in dry_run.getvalue()
     assert "Swept 1 awaited arrivals: referred 1." in output.getvalue()
     assert CmeCase.objects.get().source_case_id == notice.pk
+
+
+def test_audit_entry_redacts_pupil_details(school_user):
+    notice, _ = actions.notify(actor=school_user, **notice_fields("F"))
+
+    changes = AuditEntry.objects.get(action="removal.notify").changes
+    for field in ("first_name", "last_name", "date_of_birth", "address", "parents"):
+        assert changes[field] == [None, "[personal data]"], field
+    assert changes["ground"] == [None, "F"]
+    assert notice.first_name not in str(changes)
