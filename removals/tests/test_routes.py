@@ -14,6 +14,7 @@ from children.models import Child
 from children.tests.factories import ChildFactory, VulnerabilityFactory
 from cme.models import CmeCase
 from removals import actions, sweep
+from removals.grounds import CHECKS
 from removals.models import PartnerFlag, RemovalNotice
 from removals.tests.conftest import notice_fields, school_user_for
 from schools.models import School
@@ -348,3 +349,112 @@ def test_audit_entry_redacts_pupil_details(school_user):
         assert changes[field] == [None, "[personal data]"], field
     assert changes["ground"] == [None, "F"]
     assert notice.first_name not in str(changes)
+
+
+# Every check and every route, as tables -------------------------------------------
+
+
+def _special_school_answers() -> dict:
+    return {
+        "parent_told_in_writing": "yes",
+        "placed_by_la": "yes",
+        "la_consent_given": "no",
+    }
+
+
+# Check code: (school type, ground, field overrides) that fail that check alone.
+CHECK_FAILURES = {
+    "on_time": (School.Type.MAINTAINED, "F", {"deletion_on": date(2026, 12, 3)}),
+    "school_type": (School.Type.MAINTAINED, "N", {}),
+    "ground_conditions": (
+        School.Type.MAINTAINED,
+        "F",
+        {"answers": {"parent_told_in_writing": "no"}},
+    ),
+    "la_decision": (
+        School.Type.MAINTAINED,
+        "D",
+        {"answers": {"la_sao_decision": "no"}},
+    ),
+    "joint_enquiries": (
+        School.Type.MAINTAINED,
+        "H",
+        {
+            "answers": {
+                "leave_ended_on": "2026-11-13",
+                "sickness_or_unavoidable": "no",
+                "joint_enquiries_done": "no",
+            }
+        },
+    ),
+    "la_consent": (School.Type.SPECIAL, "F", {"answers": _special_school_answers()}),
+    "continuous_absence": (
+        School.Type.MAINTAINED,
+        "I",
+        {
+            "answers": {
+                "first_absence_on": "2026-11-20",
+                "sessions_coded_gno": "yes",
+                "sickness_or_unavoidable": "no",
+                "joint_enquiries_done": "yes",
+            }
+        },
+    ),
+    "deletion_return": (School.Type.MAINTAINED, "F", {"parents": []}),
+}
+
+
+def test_check_table_covers_every_check():
+    assert set(CHECK_FAILURES) == set(CHECKS)
+
+
+@pytest.mark.parametrize("check", sorted(CHECK_FAILURES))
+def test_each_check_fails_alone(school_of_type, check):
+    kind, ground, overrides = CHECK_FAILURES[check]
+    _, user = school_of_type(kind)
+
+    notice, _ = actions.notify(actor=user, **notice_fields(ground, **overrides))
+
+    assert [f["check"] for f in notice.findings] == [check]
+    assert notice.findings[0]["source"]
+    assert notice.challenges.get().is_open
+
+
+# Destination: (extra fields, CME case opened, arrival state, home education list)
+ROUTES = {
+    "unknown": ({}, True, "", False),
+    "home_education": ({}, False, "", True),
+    "abroad": ({"destination_country": "Portugal"}, False, "", False),
+    "other_authority": ({"destination_authority_name": "Rutland"}, False, "", False),
+    "school": (
+        {"destination_school_name": "Elm Academy", "new_start_on": date(2026, 12, 7)},
+        False,
+        "",
+        False,
+    ),
+    "school_in_onroll": (
+        {"new_start_on": date(2026, 12, 7)},
+        False,
+        RemovalNotice.Arrival.AWAITED,
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize("route", sorted(ROUTES))
+def test_route_by_destination(school_user, officer, other_school, route):
+    extra, opens_cme, arrival, on_home_education_list = ROUTES[route]
+    destination = "school" if route == "school_in_onroll" else route
+    if route == "school_in_onroll":
+        extra = extra | {"destination_school": other_school}
+
+    notice, _ = actions.notify(
+        actor=school_user,
+        **notice_fields("F", destination=destination, **extra),
+    )
+
+    assert CmeCase.objects.filter(source_case_id=notice.pk).exists() is opens_cme
+    assert notice.arrival == arrival
+    home_education = RemovalNotice.objects.filter(destination="home_education")
+    assert home_education.filter(pk=notice.pk).exists() is on_home_education_list
+    assert notice.findings == []
