@@ -27,7 +27,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from access.models import Organisation, Share, User
 
@@ -437,3 +437,92 @@ def shown_count(user: Any, authority_id: int, count: int) -> str:
     if not own and count < threshold:
         return f"fewer than {threshold}"
     return str(count)
+
+
+# Removals from roll and removal challenges ---------------------------------------
+
+# LA roles that challenge a school's removal of a pupil.
+CHALLENGE_ROLES = frozenset(
+    {Role.ADMISSIONS_OFFICER, Role.INCLUSION_OFFICER, Role.SERVICE_MANAGER}
+)
+
+
+def can_notify_removal(user: Any) -> bool:
+    """Return whether the user may notify the authority of a deletion from roll.
+
+    Only the school's own staff make its deletion returns (SI 2024/208 reg 13(4)).
+    """
+    return is_school_user(user)
+
+
+def visible_removals(user: Any, queryset: QuerySet) -> QuerySet:
+    """Filter a queryset of removal notices to those the user may open.
+
+    LA staff see their own schools' notices and the moves of children into
+    their area from another authority in the deployment. A school sees only
+    the notices it made. A partner agency sees a notice flagged to it while
+    the child is still shared with it.
+    """
+    organisation = organisation_of(user)
+    if organisation is None:
+        return queryset.none()
+    if is_la_staff(user):
+        return queryset.filter(
+            Q(authority_id=organisation.authority_id)
+            | Q(destination_authority_id=organisation.authority_id)
+        )
+    if is_school_user(user):
+        return queryset.filter(school_id=organisation.school_id)
+    if is_partner(user):
+        return queryset.filter(
+            partner_flags__organisation=organisation,
+            child_id__in=_active_shares(organisation).values("child_id"),
+        ).distinct()
+    return queryset.none()
+
+
+def expected_arrivals(user: Any, queryset: QuerySet) -> QuerySet:
+    """Filter removal notices to those naming the user's school as the destination."""
+    if not is_school_user(user):
+        return queryset.none()
+    return queryset.filter(destination_school_id=user.organisation.school_id)
+
+
+def visible_partner_flags(user: Any, queryset: QuerySet) -> QuerySet:
+    """Filter removal flags to the user's agency's, for children still shared."""
+    if not is_partner(user):
+        return queryset.none()
+    organisation = user.organisation
+    return queryset.filter(
+        organisation=organisation,
+        notice__child_id__in=_active_shares(organisation).values("child_id"),
+    )
+
+
+def can_act_on_removal(user: Any, notice: Any) -> bool:
+    """Return whether the user may challenge the notice: an officer of its authority."""
+    return (
+        is_la_staff(user)
+        and user.role in CHALLENGE_ROLES
+        and user.organisation.authority_id == notice.authority_id
+    )
+
+
+def visible_challenges(user: Any, queryset: QuerySet) -> QuerySet:
+    """Filter removal challenges to those of the user's authority (LA staff only)."""
+    if not is_la_staff(user):
+        return queryset.none()
+    return queryset.filter(authority_id=user.organisation.authority_id)
+
+
+def can_act_on_challenge(user: Any, challenge: Any) -> bool:
+    return (
+        is_la_staff(user)
+        and user.role in CHALLENGE_ROLES
+        and user.organisation.authority_id == challenge.authority_id
+    )
+
+
+def can_see_removal_lists(user: Any) -> bool:
+    """Return whether the user may open the authority's removal lists and reports."""
+    return is_la_staff(user)

@@ -34,6 +34,19 @@ PERSONAL_FIELDS: dict[str, frozenset[str]] = {
     "children.riskassessment": frozenset({"answers", "summary"}),
     "placements.placement": frozenset({"reason"}),
     "cme.cmecase": frozenset({"reason", "last_known_address", "history"}),
+    "removals.removalnotice": frozenset(
+        {
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "upn",
+            "address",
+            "parents",
+            "new_address",
+            "siblings",
+        }
+    ),
+    "removals.challenge": frozenset({"reason", "outcome_note"}),
 }
 
 

@@ -325,3 +325,47 @@ def record_risk_assessment(
         changes=audit_changes.created(assessment),
     )
     return assessment
+
+
+@transaction.atomic
+def register_removed_pupil(
+    *,
+    actor: User,
+    legal_first_name: str,
+    legal_last_name: str,
+    date_of_birth: date,
+    upn: str = "",
+    parents: list[dict] | None = None,
+) -> Child:
+    """Create the child a school's removal notice names, when none matches.
+
+    The school is the only source of the pupil's details here, so the child
+    belongs to the school's authority and carries the parents the notice gives.
+    The UPN must already be valid and compact (removals.actions checks it).
+    """
+    if not policy.can_notify_removal(actor):
+        raise PermissionDenied(
+            "Only a school's staff can record a pupil through a removal notice."
+        )
+    child = Child(
+        authority_id=actor.school.authority_id,
+        legal_first_name=legal_first_name.strip(),
+        legal_last_name=legal_last_name.strip(),
+        date_of_birth=date_of_birth,
+        upn=upn,
+    )
+    child.full_clean(exclude=["authority"])
+    child.save()
+    changes = audit_changes.created(child)
+    for number, parent in enumerate(parents or [], start=1):
+        if not (parent.get("name") or "").strip():
+            continue
+        contact = Contact.objects.create(
+            child=child,
+            name=parent["name"].strip(),
+            relationship="Parent or carer",
+            phone=(parent.get("phone") or "").strip(),
+        )
+        changes |= audit_changes.created(contact, prefix=f"contact{number}.")
+    record("child.create", actor=actor, target=child, changes=changes)
+    return child

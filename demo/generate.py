@@ -39,6 +39,7 @@ from children.models import (
 from cme import actions as cme_actions
 from cme.models import CmeCase
 from demo import identities, journeys, vulnerability
+from demo import removals as demo_removals
 from demo.models import DemoChild
 from placements.models import Placement
 from placements.states import State
@@ -131,6 +132,7 @@ class Summary:
     overdue_cases: int = 0
     chased_cases: int = 0
     cme_cases: int = 0
+    removals: int = 0
 
 
 def load_demo(
@@ -152,13 +154,20 @@ def load_demo(
         authorities = _authorities()
         _give_schools_contacts()
         users = _ensure_users(password, authorities)
+        demo_removals.delete_demo_removals()
         replaced = delete_demo_children()
         _generate(children, seed, now, authorities, users)
         _share_with_partners(users, authorities)
+        removals = demo_removals.generate_demo_removals(
+            authorities,
+            _school_for_school_user(authorities[SCHOOL_USER_AUTHORITY]),
+            next(user for user in users if user.username == "officer.leics"),
+        )
     summary = summarise(london_today(now), authorities)
     summary.users = users
     summary.password = password
     summary.replaced_children = replaced
+    summary.removals = removals
     return summary
 
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    "removals",
 ]
 
 MIDDLEWARE = [
@@ -290,3 +291,27 @@ LOGGING = {
 # Aggregate counts below this are written as "fewer than N" to users outside
 # the authority the count is about (access.policy.shown_count).
 ONROLL_SUPPRESSION_THRESHOLD = env.int("ONROLL_SUPPRESSION_THRESHOLD", default=5)
+
+# Removals from roll (removals app), in school days unless named otherwise.
+ONROLL_REMOVALS = {
+    # The destination school confirms the child on roll within this many
+    # school days of the deletion, or the sweep opens a CME case. A local
+    # limit, like ONROLL_SCHOOL_REPLY_DAYS.
+    "arrival_days": env.int("ONROLL_REMOVAL_ARRIVAL_DAYS", default=10),
+    # Ground H: school days after a leave of absence ends without the pupil
+    # returning (SI 2006/1751 reg 8; unconfirmed for SI 2024/208).
+    "leave_not_returned_days": env.int("ONROLL_REMOVAL_LEAVE_DAYS", default=10),
+    # Ground I: continuous school days of absence (SI 2024/208 reg 9(1)(i)).
+    "continuous_absence_days": env.int("ONROLL_REMOVAL_ABSENCE_DAYS", default=20),
+    # Ground J: shortest sentence of detention, in months (SI 2006/1751
+    # reg 8; unconfirmed for SI 2024/208).
+    "detention_min_months": env.int("ONROLL_REMOVAL_DETENTION_MONTHS", default=4),
+    # Reply deadline each challenge letter gives the school.
+    "informal_reply_days": env.int("ONROLL_CHALLENGE_INFORMAL_DAYS", default=5),
+    "formal_reply_days": env.int("ONROLL_CHALLENGE_FORMAL_DAYS", default=10),
+    "escalation_reply_days": env.int("ONROLL_CHALLENGE_ESCALATION_DAYS", default=15),
+}
+# The Department for Education address for escalating a removal challenge
+# about an academy after its trust. It is empty until the authority sets it,
+# and until then that escalation fails with a message naming this setting.
+ONROLL_DFE_EMAIL = env.str("ONROLL_DFE_EMAIL", default="")

@@ -18,5 +18,7 @@ urlpatterns = [
     path("children/", include("privacy.urls")),
     path("", include("access.urls")),
     path("school/", include("placements.school_urls")),
+    path("removals/", include("removals.urls")),
+    path("school/removals/", include("removals.school_urls")),
     path("", include("placements.urls")),
 ]

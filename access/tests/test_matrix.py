@@ -12,6 +12,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from access.tests.conftest import Record
 from placements import links
+from removals.tests import factories as removal_factories
+from schools.tests.factories import SchoolFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +45,45 @@ def _reply_link(record: Record) -> str:
 
 def _transition(record: Record) -> str:
     return f"/placements/{record.placement.pk}/confirm_on_roll/"
+
+
+def _notice(record: Record):
+    """Return a notice from the record's school, flagged to the sharing police."""
+    notice = removal_factories.RemovalNoticeFactory(
+        school=record.placement.school,
+        child=record.child,
+        notified_by=record.placement.owner,
+        destination="unknown",
+    )
+    removal_factories.PartnerFlagFactory(
+        notice=notice, organisation=record.share.organisation
+    )
+    return notice
+
+
+def _challenge(record: Record):
+    notice = _notice(record)
+    return removal_factories.ChallengeFactory(notice=notice)
+
+
+def _arrival(record: Record):
+    """Return a notice from another school naming the record's school as the next."""
+    school = record.placement.school
+    notice = removal_factories.RemovalNoticeFactory(
+        school=SchoolFactory(authority=school.authority),
+        child=record.child,
+        notified_by=record.placement.owner,
+        destination="school",
+        destination_school=school,
+        arrival="awaited",
+    )
+    return notice
+
+
+def _upload(record: Record):
+    return removal_factories.RemovalUploadFactory(
+        school=record.placement.school, uploaded_by=record.placement.owner
+    )
 
 
 # URL name: (path for the record, statuses in PERSONAS order).
@@ -131,6 +172,72 @@ ROWS: dict[str, tuple[Callable[[Record], str], tuple]] = {
     "access:revoke_share": (
         lambda r: f"/children/{r.child.pk}/shares/{r.share.pk}/revoke/",
         (200, 404, 403, 404, 403, 404, 403, LOGIN),
+    ),
+    # Removals from roll. LA lists and reports are for LA staff; a notice
+    # is also open to a partner it was flagged to; schools use /school/.
+    "removals:list": (
+        lambda r: "/removals/",
+        (200, 200, 403, 403, 403, 403, 403, LOGIN),
+    ),
+    "removals:detail": (
+        lambda r: f"/removals/{_notice(r).pk}/",
+        (200, 404, 403, 403, 200, 404, 403, LOGIN),
+    ),
+    "removals:open_challenge": (
+        lambda r: f"/removals/{_notice(r).pk}/challenge/",
+        (200, 404, 403, 403, 403, 403, 403, LOGIN),
+    ),
+    "removals:home_education": (
+        lambda r: "/removals/home-education/",
+        (200, 200, 403, 403, 403, 403, 403, LOGIN),
+    ),
+    "removals:partner_flags": (
+        lambda r: "/removals/flags/",
+        (403, 403, 403, 403, 200, 200, 403, LOGIN),
+    ),
+    "removals:challenges": (
+        lambda r: "/removals/challenges/",
+        (200, 200, 403, 403, 403, 403, 403, LOGIN),
+    ),
+    "removals:challenge": (
+        lambda r: f"/removals/challenges/{_challenge(r).pk}/",
+        (200, 404, 403, 403, 403, 403, 403, LOGIN),
+    ),
+    "removals:challenge_transition": (
+        lambda r: f"/removals/challenges/{_challenge(r).pk}/send_informal/",
+        (200, 404, 403, 403, 403, 403, 403, LOGIN),
+    ),
+    "removals:unknown_destinations": (
+        lambda r: "/removals/reports/unknown-destinations/",
+        (200, 200, 403, 403, 403, 403, 403, LOGIN),
+    ),
+    "removals:counts": (
+        lambda r: "/removals/reports/counts/",
+        (200, 200, 403, 403, 403, 403, 403, LOGIN),
+    ),
+    "school_removals:list": (
+        lambda r: "/school/removals/",
+        (403, 403, 200, 200, 403, 403, 403, LOGIN),
+    ),
+    "school_removals:notify": (
+        lambda r: "/school/removals/new/",
+        (403, 403, 200, 200, 403, 403, 403, LOGIN),
+    ),
+    "school_removals:detail": (
+        lambda r: f"/school/removals/{_notice(r).pk}/",
+        (403, 403, 200, 404, 403, 403, 403, LOGIN),
+    ),
+    "school_removals:upload": (
+        lambda r: "/school/removals/upload/",
+        (403, 403, 200, 200, 403, 403, 403, LOGIN),
+    ),
+    "school_removals:upload_preview": (
+        lambda r: f"/school/removals/upload/{_upload(r).pk}/",
+        (403, 403, 200, 404, 403, 403, 403, LOGIN),
+    ),
+    "school_removals:confirm_arrival": (
+        lambda r: f"/school/removals/arrivals/{_arrival(r).pk}/",
+        (403, 403, 200, 404, 403, 403, 403, LOGIN),
     ),
 }
 

@@ -178,6 +178,9 @@ NAVIGATION = (
     ("access:dashboard", "Dashboard", policy.can_see_aggregates),
     ("school:requests", "On-roll requests", policy.is_school_user),
     ("audit:search", "Audit log", policy.can_search_audit_log),
+    ("removals:list", "Removals", policy.can_see_removal_lists),
+    ("removals:partner_flags", "Removals from roll", policy.is_partner),
+    ("school_removals:list", "Removals from roll", policy.is_school_user),
 )
 
 

@@ -88,3 +88,7 @@ class Command(BaseCommand):
             f"overdue ({share:.0%}) and {summary.chased_cases} already chased."
         )
         write(f"CME cases opened: {summary.cme_cases}.")
+        write(
+            f"Removals from roll notified: {summary.removals}, by the demo "
+            "registrar of a Leicestershire secondary school."
+        )

@@ -3,10 +3,14 @@ from django.utils import timezone
 
 from placements.models import Placement
 from placements.sweep import sweep
+from removals import sweep as removals_sweep
 
 
 class Command(BaseCommand):
-    help = "Chase, escalate and refer placement cases whose deadline has passed."
+    help = (
+        "Chase, escalate and refer placement cases whose deadline has passed, "
+        "and refer removed pupils whose new school has not confirmed them."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -24,12 +28,26 @@ class Command(BaseCommand):
                     f"placement {placement.pk}: {placement.get_state_display()}, "
                     f"due {placement.due_on}, reminders sent {placement.reminders_sent}"
                 )
+            arrivals = removals_sweep.due_arrivals(now)
+            for notice in arrivals.order_by("arrival_due_at"):
+                self.stdout.write(
+                    f"removal notice {notice.pk}: arrival due {notice.arrival_due_on}"
+                )
+            self.stdout.write(f"{arrivals.count()} awaited arrivals due.")
             self.stdout.write(f"{due.count()} cases due; nothing changed (dry run).")
             return
         outcomes = sweep(now)
+        arrivals = removals_sweep.sweep(now)
         summary = ", ".join(
             f"{name} {count}" for name, count in sorted(outcomes.items())
         )
         self.stdout.write(
             f"Swept {sum(outcomes.values())} cases: {summary or 'none due'}."
+        )
+        arrivals_summary = ", ".join(
+            f"{name} {count}" for name, count in sorted(arrivals.items())
+        )
+        self.stdout.write(
+            f"Swept {sum(arrivals.values())} awaited arrivals: "
+            f"{arrivals_summary or 'none due'}."
         )

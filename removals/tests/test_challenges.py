@@ -1,0 +1,174 @@
+"""The challenge state table, its letters and who may move a challenge."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from casework.timeline import events_for
+from casework.transitions import StaleCase, TransitionNotAllowed
+from removals import actions
+from removals.models import Challenge, ChallengeLetter
+from removals.states import State
+from removals.tests.conftest import notice_fields, school_user_for
+from schools.models import School
+from schools.tests.factories import SchoolFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("friday_4_december")]
+
+
+@pytest.fixture
+def challenge_at(authority, officer, django_capture_on_commit_callbacks):
+    """Build an opened challenge to a notice from a school of the given type."""
+
+    def build(kind: str = School.Type.MAINTAINED) -> Challenge:
+        school = SchoolFactory(authority=authority, type=kind, trust="Oak Trust")
+        notice, _ = actions.notify(actor=school_user_for(school), **notice_fields("F"))
+        return actions.open_challenge(notice, actor=officer, reason="Parent denies it.")
+
+    return build
+
+
+def _move(challenge, name, officer, **kwargs):
+    actions.move_challenge(challenge, name, actor=officer, **kwargs)
+    challenge.refresh_from_db()
+
+
+# (school type, transitions in order, final state, letters sent)
+ROUTES = [
+    pytest.param(
+        School.Type.MAINTAINED,
+        ["send_informal", "send_formal", "escalate_governing_board", "reinstate"],
+        State.REINSTATED,
+        ["informal", "formal", "governing_board"],
+        id="maintained-to-governing-board",
+    ),
+    pytest.param(
+        School.Type.ACADEMY,
+        ["send_informal", "send_formal", "escalate_trust", "escalate_dfe", "uphold"],
+        State.UPHELD,
+        ["informal", "formal", "trust", "dfe"],
+        id="academy-to-trust-and-dfe",
+    ),
+    pytest.param(
+        School.Type.MAINTAINED,
+        ["send_formal", "withdraw"],
+        State.WITHDRAWN,
+        ["formal"],
+        id="straight-to-formal-then-withdrawn",
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "names", "final", "stages"), ROUTES)
+def test_challenge_route(challenge_at, officer, settings, kind, names, final, stages):
+    settings.ONROLL_DFE_EMAIL = "removals@dfe.example.org"
+    challenge = challenge_at(kind)
+
+    for name in names:
+        _move(challenge, name, officer, note="Outcome agreed with the school.")
+
+    assert challenge.state == final
+    assert not challenge.is_open
+    letters = list(challenge.letters.values_list("stage", flat=True))
+    assert letters == stages
+    assert challenge.outcome_note == "Outcome agreed with the school."
+
+
+@pytest.mark.parametrize(
+    ("kind", "name"),
+    [
+        (School.Type.ACADEMY, "escalate_governing_board"),
+        (School.Type.MAINTAINED, "escalate_trust"),
+        (School.Type.MAINTAINED, "escalate_dfe"),
+    ],
+)
+def test_escalation_follows_school_type(challenge_at, officer, kind, name):
+    challenge = challenge_at(kind)
+    _move(challenge, "send_formal", officer)
+
+    with pytest.raises(
+        TransitionNotAllowed, match="is not an academy|is not a maintained"
+    ):
+        actions.move_challenge(challenge, name, actor=officer)
+
+
+def test_informal_letter_sets_reply_deadline(challenge_at, officer):
+    challenge = challenge_at()
+
+    _move(challenge, "send_informal", officer)
+
+    # 5 school days after Friday 4 December 2026.
+    assert challenge.due_on == date(2026, 12, 11)
+    letter = challenge.letters.get()
+    assert letter.reply_due_on == date(2026, 12, 11)
+    assert "11 December 2026" in letter.text
+    kinds = [event.kind for event in events_for(challenge)]
+    assert "removal_challenge.letter_sent" in kinds
+
+
+def test_reply_deadline_is_a_setting(challenge_at, officer, settings):
+    settings.ONROLL_REMOVALS = settings.ONROLL_REMOVALS | {"formal_reply_days": 2}
+    challenge = challenge_at()
+
+    _move(challenge, "send_formal", officer)
+
+    assert challenge.due_on == date(2026, 12, 8)
+
+
+def test_outcome_needs_a_note(challenge_at, officer):
+    challenge = challenge_at()
+
+    with pytest.raises(ValidationError):
+        actions.move_challenge(challenge, "uphold", actor=officer)
+
+
+def test_dfe_escalation_needs_address(challenge_at, officer, settings):
+    settings.ONROLL_DFE_EMAIL = ""
+    challenge = challenge_at(School.Type.ACADEMY)
+    for name in ["send_formal", "escalate_trust"]:
+        _move(challenge, name, officer)
+
+    with pytest.raises(ValidationError, match="ONROLL_DFE_EMAIL"):
+        actions.move_challenge(challenge, "escalate_dfe", actor=officer)
+
+    challenge.refresh_from_db()
+    assert challenge.state == State.TRUST
+    assert ChallengeLetter.objects.filter(stage=State.DFE).count() == 0
+
+
+def test_stale_version_is_refused(challenge_at, officer):
+    challenge = challenge_at()
+    old_version = challenge.version
+    _move(challenge, "send_informal", officer)
+
+    with pytest.raises(StaleCase):
+        actions.move_challenge(
+            challenge, "send_formal", actor=officer, version=old_version
+        )
+
+
+def test_other_authority_cannot_move_challenge(challenge_at, other_authority_officer):
+    challenge = challenge_at()
+
+    with pytest.raises(TransitionNotAllowed):
+        actions.move_challenge(
+            challenge, "send_informal", actor=other_authority_officer
+        )
+
+
+def test_school_cannot_open_challenge(school_user):
+    notice, _ = actions.notify(actor=school_user, **notice_fields("F"))
+
+    with pytest.raises(TransitionNotAllowed):
+        actions.open_challenge(notice, actor=school_user, reason="No.")
+
+
+def test_doubting_officer_opens_challenge_once(school_user, officer):
+    notice, _ = actions.notify(actor=school_user, **notice_fields("F"))
+
+    first = actions.open_challenge(notice, actor=officer, reason="Doubt.")
+    second = actions.open_challenge(notice, actor=officer, reason="Doubt again.")
+
+    assert first == second
+    assert first.owner == officer
