@@ -290,3 +290,14 @@ LOGGING = {
 # Aggregate counts below this are written as "fewer than N" to users outside
 # the authority the count is about (access.policy.shown_count).
 ONROLL_SUPPRESSION_THRESHOLD = env.int("ONROLL_SUPPRESSION_THRESHOLD", default=5)
+
+# Children missing education: school days between reviews of a case, and
+# the shorter interval for a high-priority case (cme.deadlines). The CME
+# statutory guidance (September 2025) sets no interval, so both are local.
+ONROLL_CME_REVIEW_DAYS = env.int("ONROLL_CME_REVIEW_DAYS", default=20)
+ONROLL_CME_HIGH_RISK_REVIEW_DAYS = env.int(
+    "ONROLL_CME_HIGH_RISK_REVIEW_DAYS", default=5
+)
+# School days without education after which a child waiting for a place is
+# listed on the exception report (cme.exceptions).
+ONROLL_CME_WAITING_LIMIT_DAYS = env.int("ONROLL_CME_WAITING_LIMIT_DAYS", default=20)

@@ -18,5 +18,8 @@ urlpatterns = [
     path("children/", include("privacy.urls")),
     path("", include("access.urls")),
     path("school/", include("placements.school_urls")),
+    path("cme/", include("cme.urls")),
+    path("school/cme/", include("cme.school_urls")),
+    path("exceptions/", include("casework.urls")),
     path("", include("placements.urls")),
 ]

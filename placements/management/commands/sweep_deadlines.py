@@ -1,12 +1,16 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from cme import sweep as cme_sweep
 from placements.models import Placement
 from placements.sweep import sweep
 
 
 class Command(BaseCommand):
-    help = "Chase, escalate and refer placement cases whose deadline has passed."
+    help = (
+        "Chase, escalate and refer placement cases whose deadline has passed, "
+        "and flag CME cases whose review is overdue."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -24,9 +28,20 @@ class Command(BaseCommand):
                     f"placement {placement.pk}: {placement.get_state_display()}, "
                     f"due {placement.due_on}, reminders sent {placement.reminders_sent}"
                 )
-            self.stdout.write(f"{due.count()} cases due; nothing changed (dry run).")
+            cme_due = cme_sweep.due_cases(now)
+            for case in cme_due.order_by("due_at"):
+                self.stdout.write(
+                    f"CME case {case.pk}: {case.get_state_display()}, "
+                    f"review due {case.due_on}"
+                )
+            self.stdout.write(
+                f"{due.count() + cme_due.count()} cases due; nothing changed (dry run)."
+            )
             return
         outcomes = sweep(now)
+        outcomes.update(
+            {f"cme_{name}": count for name, count in cme_sweep.sweep(now).items()}
+        )
         summary = ", ".join(
             f"{name} {count}" for name, count in sorted(outcomes.items())
         )
