@@ -136,7 +136,13 @@ class CmeCase(Case):
                 fields=["source_case_type", "source_case_id"],
                 condition=Q(source_case_id__isnull=False),
                 name="one_cme_case_per_source_case",
-            )
+            ),
+            # A case closes only with a recorded outcome (cme.outcomes).
+            models.CheckConstraint(
+                condition=Q(is_open=True) | ~Q(outcome=""),
+                name="closed_cme_case_has_outcome",
+                violation_error_message="A CME case closes only with an outcome.",
+            ),
         ]
         indexes = [
             # cme.sweep selects open cases by due_at.
