@@ -39,6 +39,7 @@ from children.models import (
 from cme import actions as cme_actions
 from cme.models import CmeCase
 from demo import identities, journeys, vulnerability
+from demo.cme_cases import add_cme_demo
 from demo.models import DemoChild
 from placements.models import Placement
 from placements.states import State
@@ -155,6 +156,7 @@ def load_demo(
         replaced = delete_demo_children()
         _generate(children, seed, now, authorities, users)
         _share_with_partners(users, authorities)
+        add_cme_demo(now, authorities, users)
     summary = summarise(london_today(now), authorities)
     summary.users = users
     summary.password = password
