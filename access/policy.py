@@ -446,8 +446,6 @@ def shown_count(user: Any, authority_id: int, count: int) -> str:
 CME_CASEWORK_ROLES = frozenset(
     {Role.INCLUSION_OFFICER, Role.ADMISSIONS_OFFICER, Role.SERVICE_MANAGER}
 )
-# Roles that sign off "not found" and "moved abroad" outcomes.
-CME_SIGN_OFF_ROLES = frozenset({Role.SERVICE_MANAGER})
 
 
 def _cme_model() -> Any:
@@ -460,7 +458,7 @@ def visible_cme_cases(user: Any, queryset: QuerySet) -> QuerySet:
     """Filter a queryset of CME cases to those the user may open.
 
     LA staff see the cases their authority owns, and a case another authority
-    has asked them to take on until they answer. A school user sees a case
+    has asked them to take on until they accept or reject it. A school user sees a case
     only while it waits for the school to confirm the child on its roll.
     Partner agencies and analysts see none.
     """

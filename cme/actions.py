@@ -888,7 +888,7 @@ def request_transfer(
         )
     if pending_transfer(case) is not None:
         raise ValidationError(
-            "A transfer is already waiting for an answer. Revoke it first."
+            "A transfer is already waiting for a decision. Revoke it first."
         )
     transfer = Transfer.objects.create(
         case=case,
@@ -922,7 +922,7 @@ def _decide(
     _check(case, name, actor, version)
     transfer = pending_transfer(case)
     if transfer is None:
-        raise ValidationError("There is no transfer waiting for an answer.")
+        raise ValidationError("There is no transfer waiting for a decision.")
     transfer.status = status
     transfer.decided_by = actor
     transfer.decided_at = timezone.now()

@@ -13,7 +13,10 @@ from schools.schooldays import SchoolCalendar
 
 
 def _school_days_from(calendar: SchoolCalendar, first: date, last: date) -> int:
-    """Count school days from `first` to `last`, both included."""
+    """Count school days from `first` to `last`, both included.
+
+    NOTE: days after the calendar's last known term count as no school days.
+    """
     if last < first:
         return 0
     count = 0

@@ -2,8 +2,8 @@
 
 The return counts the children missing education on the census date, with
 how long each had been missing and the primary reason. NOTE: the time bands
-below are Onroll's, in school days, and are not checked against the DfE
-collection guide; change them here if the guide differs.
+below are Onroll's own, in school days. They are not checked against the DfE
+collection guide, so change them here if the guide differs.
 """
 
 from collections import Counter

@@ -1,4 +1,4 @@
-"""Forms of the CME pages. They collect and parse input; cme.actions holds the rules.
+"""Forms of the CME pages. They parse input, and cme.actions applies the rules.
 
 Every field of an action form other than `version` is a keyword argument of
 the action of the same name, so `action_data()` passes straight through and

@@ -212,7 +212,7 @@ class EnquiryKind(models.Model):
 
 
 class Enquiry(models.Model):
-    """One reasonable enquiry made on a case: what, when, by whom, and what it found."""
+    """One reasonable enquiry made on a case, with its date, officer and result."""
 
     class Result(models.TextChoices):
         FOUND = "found", "Child found or located"

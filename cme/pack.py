@@ -54,8 +54,8 @@ def referral_pack(case: CmeCase) -> dict[str, Any]:
             }
             for enquiry in case.enquiries.select_related("kind")
         ],
-        # The concern itself stays with the agencies that hold it; the pack
-        # says only that a referral was made, to whom and when.
+        # The concern itself stays with the agencies that keep it, so the pack
+        # states only that a referral was made, to which agency and when.
         "safeguarding_referrals": [
             {
                 "agency": referral.get_agency_display(),

@@ -3,10 +3,10 @@
 from children.models import Child
 from cme.models import Priority
 
-# Characteristics that make a missing child high priority whatever the risk
-# assessment says. Local authority CME procedures refer a missing child on a
-# protection plan, or looked after, to social care at once; Onroll adds
-# exploitation risk and child in need to the same group.
+# Characteristics that make a missing child high priority at any risk level.
+# Local authority CME procedures refer a missing child on a protection plan,
+# or looked after, to social care at once. Onroll adds exploitation risk and
+# child in need to the same group.
 URGENT_KINDS = frozenset(
     {"child_protection", "looked_after", "exploitation_risk", "child_in_need"}
 )

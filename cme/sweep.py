@@ -1,9 +1,9 @@
 """The deadline sweep's part for CME cases: flag reviews that have fallen due.
 
 The sweep selects open CME cases whose `due_at` has passed (the partial
-index `cme_sweep_due` serves this query) and claims each with a conditional
-UPDATE on the `version` and `due_at` it read, so when two sweeps run at once
-exactly one flags each case. Flagging clears `due_at`: the case stays
+index `cme_sweep_due` serves this query). It claims each with a conditional
+UPDATE on the `version` and `due_at` it read. When two sweeps run at once,
+exactly one of them flags each case. Flagging clears `due_at`: the case stays
 overdue on the worklist and the exception report until an officer reviews
 it, which sets the next due day.
 """

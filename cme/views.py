@@ -212,7 +212,7 @@ def refer(request: HttpRequest) -> HttpResponse:
         )
         if duplicates and not data["confirm_new"]:
             record("cme.duplicates_shown", data={"cases": [c.pk for c in duplicates]})
-            # The officer confirms with the same answers and confirm_new set.
+            # The officer confirms by sending the same input with confirm_new set.
             form.data = form.data.copy()
             form.data["confirm_new"] = "True"
         else:

@@ -81,7 +81,7 @@ def test_place_not_taken_up_opens_one_case(authority, school, officer):
 
 def test_unknown_destination_keyword_call(authority, school):
     child = ChildFactory(authority=authority, upn="")
-    removal = ChildFactory(authority=authority, upn="")  # stands in for a source case
+    removal = ChildFactory(authority=authority, upn="")  # used as the source case
 
     first = actions.refer(
         child=child,
