@@ -118,3 +118,22 @@ def test_safeguarding_referral_raises_priority(open_case, inclusion_officer):
     # on Monday 2 November, so the review was due on Monday 9 November.
     assert case.due_on == date(2026, 11, 9)
     assert referral.outcome.startswith("Strategy meeting")
+
+
+def test_subject_access_includes_enquiries(open_case, inclusion_officer):
+    from privacy.subject_access import build_export
+
+    case = open_case()
+    actions.record_enquiry(
+        case,
+        actor=inclusion_officer,
+        kind=checklist(case.authority_id).get(code="housing"),
+        made_on=date(2026, 12, 3),
+        result="information",
+        note="Housing register shows a move to Melton.",
+    )
+
+    export = build_export(case.child, generated_by="Test Manager")
+
+    assert len(export["cme_enquiries"]) == 1
+    assert len(export["cme_missing_periods"]) == 1

@@ -179,6 +179,7 @@ def test_duplicate_shown_before_new_case(client, inclusion_officer, open_case, m
 
     assert shown.status_code == 200
     assert f"/cme/{existing.pk}/" in shown.content.decode()
+    assert 'name="confirm_new" value="True"' in shown.content.decode()
     assert CmeCase.objects.count() == 1
 
     confirmed = client.post("/cme/refer/", {**post, "confirm_new": "True"})
