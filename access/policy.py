@@ -526,3 +526,92 @@ def can_act_on_challenge(user: Any, challenge: Any) -> bool:
 def can_see_removal_lists(user: Any) -> bool:
     """Return whether the user may open the authority's removal lists and reports."""
     return is_la_staff(user)
+
+
+# Children missing education (cme) ---------------------------------------------
+
+# LA roles that work CME cases. Administrators configure the enquiry
+# checklist in the admin pages but do not see case detail.
+CME_CASEWORK_ROLES = frozenset(
+    {Role.INCLUSION_OFFICER, Role.ADMISSIONS_OFFICER, Role.SERVICE_MANAGER}
+)
+
+
+def _cme_model() -> Any:
+    from cme.models import CmeCase
+
+    return CmeCase
+
+
+def visible_cme_cases(user: Any, queryset: QuerySet) -> QuerySet:
+    """Filter a queryset of CME cases to those the user may open.
+
+    LA staff see the cases their authority owns, and a case another authority
+    has asked them to take on until they accept or reject it. A school user sees a case
+    only while it waits for the school to confirm the child on its roll.
+    Partner agencies and analysts see none.
+    """
+    organisation = organisation_of(user)
+    if organisation is None:
+        return queryset.none()
+    if is_la_staff(user) and user.role in LA_SENSITIVE_ROLES:
+        authority_id = organisation.authority_id
+        return queryset.filter(
+            Q(authority_id=authority_id)
+            | Q(transfers__to_authority_id=authority_id, transfers__status="requested")
+        ).distinct()
+    if is_school_user(user):
+        return queryset.filter(
+            outcome_school_id=organisation.school_id, state="awaiting_school"
+        )
+    return queryset.none()
+
+
+def can_view_cme_case(user: Any, case: Any) -> bool:
+    return visible_cme_cases(user, _cme_model().objects.filter(pk=case.pk)).exists()
+
+
+def can_see_cme_lists(user: Any) -> bool:
+    """Return whether the user may open the CME worklist and the CME list pages."""
+    return is_la_staff(user) and user.role in LA_SENSITIVE_ROLES
+
+
+def can_refer_cme(user: Any) -> bool:
+    return is_la_staff(user) and user.role in CME_CASEWORK_ROLES
+
+
+def can_act_on_cme_case(user: Any, case: Any) -> bool:
+    """Return whether the user works for the authority that owns the case.
+
+    Which actions the user may take is the state table's rule (cme.states),
+    checked on top of this.
+    """
+    return (
+        is_la_staff(user)
+        and user.role in CME_CASEWORK_ROLES
+        and user.organisation.authority_id == case.authority_id
+    )
+
+
+def can_decide_cme_transfer(user: Any, case: Any) -> bool:
+    """Return whether the user may accept or reject a transfer of the case to them."""
+    return (
+        is_la_staff(user)
+        and user.role in CME_CASEWORK_ROLES
+        and case.transfers.filter(
+            status="requested", to_authority_id=user.organisation.authority_id
+        ).exists()
+    )
+
+
+def can_confirm_cme_on_roll(user: Any, case: Any) -> bool:
+    """Return whether the user is staff of the school the case names as the child's."""
+    return (
+        is_school_user(user)
+        and case.outcome_school_id is not None
+        and user.organisation.school_id == case.outcome_school_id
+    )
+
+
+def can_make_absence_return(user: Any) -> bool:
+    return is_school_user(user)

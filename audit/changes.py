@@ -33,7 +33,18 @@ PERSONAL_FIELDS: dict[str, frozenset[str]] = {
     "children.vulnerabilitycharacteristic": frozenset({"detail", "evidence", "source"}),
     "children.riskassessment": frozenset({"answers", "summary"}),
     "placements.placement": frozenset({"reason"}),
-    "cme.cmecase": frozenset({"reason", "last_known_address", "history"}),
+    "cme.cmecase": frozenset(
+        {
+            "reason",
+            "last_known_address",
+            "history",
+            "referrer_name",
+            "outcome_destination",
+            "outcome_evidence",
+        }
+    ),
+    "cme.enquiry": frozenset({"note"}),
+    "cme.safeguardingreferral": frozenset({"concern", "outcome"}),
     "removals.removalnotice": frozenset(
         {
             "first_name",

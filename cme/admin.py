@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from cme.models import CmeCase
+from cme.models import CmeCase, EnquiryKind
 
 
 @admin.register(CmeCase)
 class CmeCaseAdmin(admin.ModelAdmin):
-    """Read-only until CME casework has pages and actions of its own."""
+    """Read-only: every change to a case goes through cme.actions and its pages."""
 
     list_display = ("pk", "child", "source", "state", "opened_at", "authority")
     list_filter = ("source", "state", "authority")
@@ -19,3 +19,17 @@ class CmeCaseAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(EnquiryKind)
+class EnquiryKindAdmin(admin.ModelAdmin):
+    """Each authority's checklist of reasonable enquiries.
+
+    Administrators rename, reorder, add and retire items. Items already used
+    on a case cannot be deleted, so retire them by clearing "active".
+    """
+
+    list_display = ("label", "authority", "order", "active")
+    list_editable = ("order", "active")
+    list_filter = ("authority", "active")
+    ordering = ("authority", "order")

@@ -40,6 +40,7 @@ from cme import actions as cme_actions
 from cme.models import CmeCase
 from demo import identities, journeys, vulnerability
 from demo import removals as demo_removals
+from demo.cme_cases import add_cme_demo
 from demo.models import DemoChild
 from placements.models import Placement
 from placements.states import State
@@ -163,6 +164,7 @@ def load_demo(
             _school_for_school_user(authorities[SCHOOL_USER_AUTHORITY]),
             next(user for user in users if user.username == "officer.leics"),
         )
+        add_cme_demo(now, authorities, users)
     summary = summarise(london_today(now), authorities)
     summary.users = users
     summary.password = password

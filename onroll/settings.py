@@ -315,3 +315,13 @@ ONROLL_REMOVALS = {
 # about an academy after its trust. It is empty until the authority sets it,
 # and until then that escalation fails with a message naming this setting.
 ONROLL_DFE_EMAIL = env.str("ONROLL_DFE_EMAIL", default="")
+# Children missing education: school days between reviews of a case, and
+# the shorter interval for a high-priority case (cme.deadlines). The CME
+# statutory guidance (September 2025) sets no interval, so both are local.
+ONROLL_CME_REVIEW_DAYS = env.int("ONROLL_CME_REVIEW_DAYS", default=20)
+ONROLL_CME_HIGH_RISK_REVIEW_DAYS = env.int(
+    "ONROLL_CME_HIGH_RISK_REVIEW_DAYS", default=5
+)
+# School days without education after which a child waiting for a place is
+# listed on the exception report (cme.exceptions).
+ONROLL_CME_WAITING_LIMIT_DAYS = env.int("ONROLL_CME_WAITING_LIMIT_DAYS", default=20)

@@ -20,5 +20,8 @@ urlpatterns = [
     path("school/", include("placements.school_urls")),
     path("removals/", include("removals.urls")),
     path("school/removals/", include("removals.school_urls")),
+    path("cme/", include("cme.urls")),
+    path("school/cme/", include("cme.school_urls")),
+    path("exceptions/", include("casework.urls")),
     path("", include("placements.urls")),
 ]

@@ -35,7 +35,7 @@ from audit.log import record as audit_record
 from casework.deadlines import LONDON, london_today
 from casework.models import Event
 from children.models import Child, RiskAssessment, VulnerabilityCharacteristic
-from cme.models import CmeCase
+from cme.models import CmeCase, Enquiry, SafeguardingReferral
 from placements.models import Placement
 from privacy.models import RetentionRecord
 
@@ -253,7 +253,16 @@ def _anonymise_rows(child: Child) -> None:
     # The states, dates and schools stay for statistics.
     Placement.objects.filter(child=child).update(reason="")
     CmeCase.objects.filter(child=child).update(
-        reason="", last_known_address="", history=[]
+        reason="",
+        last_known_address="",
+        history=[],
+        referrer_name="",
+        outcome_destination="",
+        outcome_evidence="",
+    )
+    Enquiry.objects.filter(case__child=child).update(note="")
+    SafeguardingReferral.objects.filter(case__child=child).update(
+        concern="", outcome=""
     )
 
 

@@ -23,7 +23,15 @@ from access.models import User
 from audit.models import AuditEntry
 from casework.models import Event
 from children.models import Child
-from cme.models import CmeCase
+from cme.models import (
+    CmeCase,
+    DeferredPlace,
+    Enquiry,
+    InterimProvision,
+    MissingPeriod,
+    SafeguardingReferral,
+    Transfer,
+)
 from placements.models import Placement
 from placements.templatetags.onroll import event_label
 
@@ -37,6 +45,12 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("risk_assessments", "Risk assessments"),
     ("placements", "Placements"),
     ("cme_cases", "Children missing education cases"),
+    ("cme_missing_periods", "Periods missing education"),
+    ("cme_enquiries", "Enquiries made to find the child"),
+    ("cme_safeguarding_referrals", "Safeguarding referrals"),
+    ("cme_interim_provision", "Interim (section 19) provision"),
+    ("cme_transfers", "Transfers between authorities"),
+    ("deferred_places", "Deferred school places"),
     ("timeline", "Timeline"),
     ("correspondence", "Correspondence"),
     ("audit_log", "Who viewed or changed the record"),
@@ -206,6 +220,7 @@ def build_export(child: Child, *, generated_by: str) -> dict[str, Any]:
         ],
         "placements": [record_fields(row) for row in placements],
         "cme_cases": [record_fields(row) for row in cme_cases],
+        **_cme_sections(child),
         "timeline": [_timeline_entry(event) for event in events],
         "correspondence": _correspondence(events),
         "audit_log": audit_section(child),
@@ -279,3 +294,30 @@ def render_document(child: Child, export: dict[str, Any]) -> str:
             "stylesheet": "\n".join(styles),
         },
     )
+
+
+def _cme_sections(child: Child) -> dict[str, list]:
+    """Return the rows that belong to the child's CME cases, one list per section."""
+
+    def rows(model, *related: str) -> list:
+        queryset = model.objects.filter(case__child=child).select_related(*related)
+        # The case is named by id: its name repeats the child's, which the
+        # identity section already gives.
+        return [
+            {**record_fields(row, exclude=("case",)), "cme_case_id": row.case_id}
+            for row in queryset.order_by("pk")
+        ]
+
+    return {
+        "cme_missing_periods": rows(MissingPeriod),
+        "cme_enquiries": rows(Enquiry, "kind", "made_by"),
+        "cme_safeguarding_referrals": rows(SafeguardingReferral, "referred_by"),
+        "cme_interim_provision": rows(InterimProvision),
+        "cme_transfers": rows(Transfer, "from_authority", "to_authority"),
+        "deferred_places": [
+            record_fields(row)
+            for row in DeferredPlace.objects.filter(child=child)
+            .select_related("school", "recorded_by")
+            .order_by("pk")
+        ],
+    }

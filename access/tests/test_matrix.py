@@ -86,6 +86,31 @@ def _upload(record: Record):
     )
 
 
+def _cme_case(record: Record, *, awaiting_school: bool = False):
+    """Return a CME case for the record's child, opened on first use.
+
+    With `awaiting_school`, the case waits for the record's school to confirm
+    the child on roll.
+    """
+    from cme import actions as cme_actions
+    from cme.models import CmeCase
+
+    case = cme_actions.refer(
+        child=record.child,
+        authority=record.child.authority,
+        source=CmeCase.Source.PUBLIC,
+        reason="A neighbour has not seen the child at school.",
+    )
+    if awaiting_school:
+        CmeCase.objects.filter(pk=case.pk).update(
+            state="awaiting_school",
+            outcome="on_roll",
+            outcome_school=record.placement.school,
+            outcome_on=record.placement.agreed_start_on,
+        )
+    return case
+
+
 # URL name: (path for the record, statuses in PERSONAS order).
 ROWS: dict[str, tuple[Callable[[Record], str], tuple]] = {
     "login": (lambda r: "/sign-in/", (302, 302, 302, 302, 302, 302, 302, 200)),
@@ -238,6 +263,51 @@ ROWS: dict[str, tuple[Callable[[Record], str], tuple]] = {
     "school_removals:confirm_arrival": (
         lambda r: f"/school/removals/arrivals/{_arrival(r).pk}/",
         (403, 403, 200, 404, 403, 403, 403, LOGIN),
+    ),
+    # Children missing education: LA caseworkers and managers only; each
+    # authority lists its own cases, and another authority's case is "not found".
+    "cme:worklist": (lambda r: "/cme/", (200, 200, 403, 403, 403, 403, 403, LOGIN)),
+    "cme:refer": (lambda r: "/cme/refer/", (200, 200, 403, 403, 403, 403, 403, LOGIN)),
+    "cme:waiting": (
+        lambda r: "/cme/waiting/",
+        (200, 200, 403, 403, 403, 403, 403, LOGIN),
+    ),
+    "cme:deferred": (
+        lambda r: "/cme/deferred/",
+        (200, 200, 403, 403, 403, 403, 403, LOGIN),
+    ),
+    "cme:new_deferred_place": (
+        lambda r: "/cme/deferred/new/",
+        (200, 200, 403, 403, 403, 403, 403, LOGIN),
+    ),
+    "cme:detail": (
+        lambda r: f"/cme/{_cme_case(r).pk}/",
+        (200, 404, 403, 403, 403, 403, 403, LOGIN),
+    ),
+    "cme:action": (
+        lambda r: f"/cme/{_cme_case(r).pk}/record_enquiry/",
+        (200, 404, 403, 403, 403, 403, 403, LOGIN),
+    ),
+    "cme:referral_pack": (
+        lambda r: f"/cme/{_cme_case(r).pk}/referral-pack/",
+        (200, 404, 403, 403, 403, 403, 403, LOGIN),
+    ),
+    "school_cme:confirmations": (
+        lambda r: "/school/cme/",
+        (403, 403, 200, 200, 403, 403, 403, LOGIN),
+    ),
+    "school_cme:absence_return": (
+        lambda r: "/school/cme/absence-return/",
+        (403, 403, 200, 200, 403, 403, 403, LOGIN),
+    ),
+    "school_cme:confirm": (
+        lambda r: f"/school/cme/{_cme_case(r, awaiting_school=True).pk}/confirm/",
+        (403, 403, 200, 404, 403, 403, 403, LOGIN),
+    ),
+    # The exception report lists only the user's own authority's cases.
+    "casework:exceptions": (
+        lambda r: "/exceptions/",
+        (200, 200, 403, 403, 403, 403, 403, LOGIN),
     ),
 }
 

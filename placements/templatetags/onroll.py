@@ -35,6 +35,24 @@ EVENT_LABELS = {
     "placement.escalated": "Escalated",
     "placement.email_failed": "Email failed to send",
     "cme.referred": "Referral received by the Inclusion Service",
+    "cme.reported_again": "Reported again in a school's absence return",
+    "cme.record_enquiry": "Enquiry recorded",
+    "cme.record_safeguarding": "Safeguarding referral recorded",
+    "cme.record_safeguarding_outcome": "Safeguarding referral outcome recorded",
+    "cme.review": "Case reviewed",
+    "cme.set_reason": "Primary reason recorded",
+    "cme.record_provision": "Interim provision recorded",
+    "cme.record_outcome": "Outcome recorded",
+    "cme.sign_off": "Outcome signed off",
+    "cme.return_outcome": "Outcome returned to the officer",
+    "cme.confirm_on_roll": "School confirmed the child on roll",
+    "cme.reopen": "Reopened: missing education again",
+    "cme.request_transfer": "Transfer requested",
+    "cme.accept_transfer": "Transfer accepted",
+    "cme.reject_transfer": "Transfer rejected",
+    "cme.revoke_transfer": "Transfer revoked",
+    "cme.send_referral_pack": "Referral pack sent",
+    "cme.flag_review_overdue": "Review overdue",
 }
 
 # Transitions that move a case forward get the primary button. Those that
@@ -181,6 +199,8 @@ NAVIGATION = (
     ("removals:list", "Removals", policy.can_see_removal_lists),
     ("removals:partner_flags", "Removals from roll", policy.is_partner),
     ("school_removals:list", "Removals from roll", policy.is_school_user),
+    ("cme:worklist", "Missing education", policy.can_see_cme_lists),
+    ("school_cme:confirmations", "Missing education", policy.is_school_user),
 )
 
 

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from cme import sweep as cme_sweep
 from placements.models import Placement
 from placements.sweep import sweep
 from removals import sweep as removals_sweep
@@ -9,7 +10,8 @@ from removals import sweep as removals_sweep
 class Command(BaseCommand):
     help = (
         "Chase, escalate and refer placement cases whose deadline has passed, "
-        "and refer removed pupils whose new school has not confirmed them."
+        "refer removed pupils whose new school has not confirmed them, and "
+        "flag CME cases whose review is overdue."
     )
 
     def add_arguments(self, parser):
@@ -34,9 +36,20 @@ class Command(BaseCommand):
                     f"removal notice {notice.pk}: arrival due {notice.arrival_due_on}"
                 )
             self.stdout.write(f"{arrivals.count()} awaited arrivals due.")
-            self.stdout.write(f"{due.count()} cases due; nothing changed (dry run).")
+            cme_due = cme_sweep.due_cases(now)
+            for case in cme_due.order_by("due_at"):
+                self.stdout.write(
+                    f"CME case {case.pk}: {case.get_state_display()}, "
+                    f"review due {case.due_on}"
+                )
+            self.stdout.write(
+                f"{due.count() + cme_due.count()} cases due; nothing changed (dry run)."
+            )
             return
         outcomes = sweep(now)
+        outcomes.update(
+            {f"cme_{name}": count for name, count in cme_sweep.sweep(now).items()}
+        )
         arrivals = removals_sweep.sweep(now)
         summary = ", ".join(
             f"{name} {count}" for name, count in sorted(outcomes.items())

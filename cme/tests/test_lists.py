@@ -1,0 +1,160 @@
+from datetime import date
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from children.tests.factories import ChildFactory
+from cme import actions
+from cme.models import CmeCase, DeferredPlace, InterimProvision, Transfer
+
+LONDON = ZoneInfo("Europe/London")
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("friday_4_december")]
+
+
+def _add(count, *, authority, other_authority, school, officer, other_officer):
+    """Add cases of every kind each list page shows, `count` of each."""
+    for _ in range(count):
+        child = ChildFactory(authority=authority, upn="")
+        case = actions.refer(
+            child=child,
+            authority=authority,
+            source=CmeCase.Source.PLACE_NOT_TAKEN_UP,
+            reason="Place not taken up.",
+            referred_on=date(2026, 9, 14),
+        )
+        InterimProvision.objects.create(
+            case=case,
+            provider="Leicestershire tuition service",
+            hours_per_week=Decimal("10"),
+            started_on=date(2026, 10, 1),
+        )
+        CmeCase.objects.filter(pk=case.pk).update(due_on=date(2026, 11, 1))
+        incoming = actions.refer(
+            child=ChildFactory(authority=other_authority, upn=""),
+            authority=other_authority,
+            source=CmeCase.Source.PUBLIC,
+            reason="Seen in Leicestershire.",
+        )
+        Transfer.objects.create(
+            case=incoming,
+            from_authority=other_authority,
+            to_authority=authority,
+            requested_by=other_officer,
+            requested_at=timezone.now(),
+            note="Family moved.",
+        )
+        awaiting = actions.refer(
+            child=ChildFactory(authority=authority, upn=""),
+            authority=authority,
+            source=CmeCase.Source.PUBLIC,
+            reason="Found at a new school.",
+        )
+        CmeCase.objects.filter(pk=awaiting.pk).update(
+            state="awaiting_school",
+            outcome="on_roll",
+            outcome_school=school,
+            outcome_on=date(2026, 12, 7),
+        )
+        DeferredPlace.objects.create(
+            authority=authority,
+            child=ChildFactory(authority=authority, date_of_birth=date(2021, 10, 1)),
+            school=school,
+            deferred_to=date(2027, 4, 6),
+            recorded_by=officer,
+            recorded_at=timezone.now(),
+        )
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("url", "user"),
+    [
+        ("/cme/", "inclusion_officer"),
+        ("/cme/waiting/", "inclusion_officer"),
+        ("/cme/deferred/", "inclusion_officer"),
+        ("/exceptions/", "inclusion_officer"),
+        ("/school/cme/", "school_user"),
+    ],
+)
+def test_list_queries_do_not_grow(
+    client,
+    request,
+    authority,
+    other_authority,
+    school,
+    inclusion_officer,
+    other_inclusion_officer,
+    url,
+    user,
+):
+    people = {
+        "authority": authority,
+        "other_authority": other_authority,
+        "school": school,
+        "officer": inclusion_officer,
+        "other_officer": other_inclusion_officer,
+    }
+    client.force_login(request.getfixturevalue(user))
+    _add(2, **people)
+    client.get(url)  # Warm the content type and session caches.
+    with_2 = _queries(client, url)
+
+    _add(10, **people)
+    with_12 = _queries(client, url)
+
+    assert with_12 == with_2
+
+
+def test_deferred_place_recorded(client, inclusion_officer, authority, school):
+    child = ChildFactory(authority=authority, upn="", date_of_birth=date(2021, 10, 1))
+    client.force_login(inclusion_officer)
+
+    response = client.post(
+        "/cme/deferred/new/",
+        {
+            "child": child.pk,
+            "school": str(school.urn),
+            "deferred_to_day": "6",
+            "deferred_to_month": "4",
+            "deferred_to_year": "2027",
+        },
+    )
+    listed = client.get("/cme/deferred/").content.decode()
+
+    assert response.status_code == 302
+    assert DeferredPlace.objects.get().child == child
+    # Fifth birthday 1 October 2026, so compulsory school age from 31 December.
+    assert "31 December 2026" in listed
+
+
+def test_deferred_place_refused_at_compulsory_age(
+    client, inclusion_officer, authority, school
+):
+    child = ChildFactory(authority=authority, upn="", date_of_birth=date(2020, 10, 1))
+    client.force_login(inclusion_officer)
+
+    response = client.post(
+        "/cme/deferred/new/",
+        {
+            "child": child.pk,
+            "school": str(school.urn),
+            "deferred_to_day": "6",
+            "deferred_to_month": "4",
+            "deferred_to_year": "2027",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "compulsory school age since 31 December 2025" in response.content.decode()
+    assert DeferredPlace.objects.count() == 0

@@ -1,0 +1,201 @@
+from datetime import date
+
+import pytest
+
+from children.tests.factories import ChildFactory
+from cme import actions
+from cme.models import CmeCase, MissingPeriod
+from placements import actions as placement_actions
+from placements.states import State
+from placements.tests.factories import PlacementFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("friday_4_december")]
+
+
+def _referral_post(source: str, **overrides) -> dict:
+    data = {
+        "source": source,
+        "referrer_name": "Sam Referrer",
+        "referrer_organisation": "Leicestershire Health Visiting",
+        "referred_on_day": "3",
+        "referred_on_month": "12",
+        "referred_on_year": "2026",
+        "legal_first_name": "Mina",
+        "legal_last_name": "Lowfield",
+        "date_of_birth_day": "14",
+        "date_of_birth_month": "3",
+        "date_of_birth_year": "2016",
+        "sex": "F",
+        "upn": "",
+        "last_known_address": "12 Canal Street, Hinckley LE10 1AA",
+        "last_known_school": "",
+        "reason": "Family moved out of their flat; the child is not at any school.",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        CmeCase.Source.PARTNER_AGENCY,
+        CmeCase.Source.PUBLIC,
+        CmeCase.Source.OTHER_AUTHORITY,
+    ],
+)
+def test_officer_referral_opens_one_case(client, inclusion_officer, source):
+    client.force_login(inclusion_officer)
+
+    response = client.post("/cme/refer/", _referral_post(source))
+
+    case = CmeCase.objects.get()
+    assert response.status_code == 302
+    assert response.url == f"/cme/{case.pk}/"
+    assert case.source == source
+    assert case.referrer_name == "Sam Referrer"
+    assert case.referred_on == date(2026, 12, 3)
+    assert case.last_known_address == "12 Canal Street, Hinckley LE10 1AA"
+    assert case.referred_by == inclusion_officer
+    assert MissingPeriod.objects.get(case=case).started_on == date(2026, 12, 3)
+
+
+def test_place_not_taken_up_opens_one_case(authority, school, officer):
+    placement = PlacementFactory(
+        child=ChildFactory(authority=authority, upn=""),
+        authority=authority,
+        state=State.REQUESTED,
+        school=school,
+        offered_on=date(2026, 11, 9),
+        agreed_start_on=date(2026, 11, 16),
+        request_sent_on=date(2026, 11, 10),
+    )
+
+    placement_actions.refer_to_cme(placement, actor=officer, note="Never arrived.")
+
+    case = CmeCase.objects.get()
+    assert case.source == CmeCase.Source.PLACE_NOT_TAKEN_UP
+    assert case.waiting_for_place is True
+    assert case.primary_reason == CmeCase.Reason.AWAITING_PLACE
+    assert case.last_known_school == placement.school
+
+
+def test_unknown_destination_keyword_call(authority, school):
+    child = ChildFactory(authority=authority, upn="")
+    removal = ChildFactory(authority=authority, upn="")  # used as the source case
+
+    first = actions.refer(
+        child=child,
+        authority=authority,
+        source=CmeCase.Source.UNKNOWN_DESTINATION,
+        reason="Deleted under ground I; destination unknown.",
+        last_known_school=school,
+        source_case=removal,
+    )
+    second = actions.refer(
+        child=child,
+        authority=authority,
+        source=CmeCase.Source.UNKNOWN_DESTINATION,
+        reason="Deleted under ground I; destination unknown.",
+        last_known_school=school,
+        source_case=removal,
+    )
+
+    assert first == second
+    assert CmeCase.objects.count() == 1
+    assert first.primary_reason == CmeCase.Reason.REMOVED_FROM_ROLL
+    assert first.due_on is not None
+
+
+def _absence_post(**overrides) -> dict:
+    data = {
+        "legal_first_name": "Theo",
+        "legal_last_name": "Marsh",
+        "date_of_birth_day": "2",
+        "date_of_birth_month": "5",
+        "date_of_birth_year": "2014",
+        "sex": "M",
+        "upn": "A123456789012",
+        "first_day_absent_day": "16",
+        "first_day_absent_month": "11",
+        "first_day_absent_year": "2026",
+        "school_days_absent": "12",
+        "last_known_address": "3 Orchard Way, Coalville LE67 3AA",
+        "note": "Phoned both contacts; no answer.",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_absence_return_opens_one_case(client, school_user, school):
+    client.force_login(school_user)
+
+    response = client.post("/school/cme/absence-return/", _absence_post())
+    again = client.post("/school/cme/absence-return/", _absence_post())
+
+    case = CmeCase.objects.get()
+    assert response.status_code == 302
+    assert again.status_code == 302
+    assert case.source == CmeCase.Source.ABSENCE_RETURN
+    assert case.last_known_school == school
+    assert case.child.upn == "A123456789012"
+    kinds = list(actions.events_for(case).values_list("kind", flat=True).order_by("pk"))
+    assert kinds == ["cme.referred", "cme.reported_again"]
+
+
+def test_absence_return_under_ten_days(client, school_user):
+    client.force_login(school_user)
+
+    response = client.post(
+        "/school/cme/absence-return/", _absence_post(school_days_absent="6")
+    )
+
+    assert response.status_code == 200
+    assert "6 school days is fewer than 10" in response.content.decode()
+    assert 'value="Theo"' in response.content.decode()
+    assert CmeCase.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "match",
+    [
+        {"upn": "A123456789012"},
+        {"legal_first_name": "MINA", "legal_last_name": "lowfield"},
+    ],
+    ids=["same UPN", "same name and date of birth"],
+)
+def test_duplicate_shown_before_new_case(client, inclusion_officer, open_case, match):
+    existing = open_case(
+        legal_first_name="Mina",
+        legal_last_name="Lowfield",
+        date_of_birth=date(2016, 3, 14),
+        upn="A123456789012",
+    )
+    client.force_login(inclusion_officer)
+    post = _referral_post(CmeCase.Source.PUBLIC, **match)
+    if "upn" not in match:
+        post["legal_first_name"] = match["legal_first_name"]
+
+    shown = client.post("/cme/refer/", post)
+
+    assert shown.status_code == 200
+    assert f"/cme/{existing.pk}/" in shown.content.decode()
+    assert 'name="confirm_new" value="True"' in shown.content.decode()
+    assert CmeCase.objects.count() == 1
+
+    confirmed = client.post("/cme/refer/", {**post, "confirm_new": "True"})
+
+    assert confirmed.status_code == 302
+    assert CmeCase.objects.count() == 2
+
+
+def test_closed_case_is_not_a_duplicate(inclusion_officer, open_case, authority):
+    case = open_case(upn="A123456789012")
+    CmeCase.objects.filter(pk=case.pk).update(
+        is_open=False, state="closed", outcome="died", outcome_on=date(2026, 12, 1)
+    )
+
+    matches = actions.possible_duplicates(
+        authority_id=authority.pk, upn="A123456789012"
+    )
+
+    assert list(matches) == []
