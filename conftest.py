@@ -18,6 +18,13 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _email_allow_list(settings):
+    # Tests run as a deployment that is not production: every synthetic
+    # address in the factories and the demo is under example.org.
+    settings.ONROLL_EMAIL_ALLOW_LIST = ["@example.org"]
+
+
 @pytest.fixture
 def friday_4_december(time_machine):
     """Stop the clock at 10:00 on Friday 4 December 2026, two weeks before the
