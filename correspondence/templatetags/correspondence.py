@@ -32,3 +32,18 @@ def email_banner() -> str:
         "{}</p></div></div>",
         who,
     )
+
+
+_STATUS_TAGS = {
+    "queued": "govuk-tag--grey",
+    "sending": "govuk-tag--grey",
+    "sent": "govuk-tag--green",
+    "failed": "govuk-tag--red",
+    "refused": "govuk-tag--red",
+    "cancelled": "govuk-tag--grey",
+}
+
+
+@register.filter
+def message_tag_class(status: str) -> str:
+    return _STATUS_TAGS.get(status, "")

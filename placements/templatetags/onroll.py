@@ -34,6 +34,9 @@ EVENT_LABELS = {
     "placement.chased": "Chased",
     "placement.escalated": "Escalated",
     "placement.email_failed": "Email failed to send",
+    "placement.record_reply": "Reply from the school recorded",
+    "email.failed": "Email not delivered",
+    "email.refused": "Email refused: address not allowed on this system",
     "cme.referred": "Referral received by the Inclusion Service",
 }
 
