@@ -40,6 +40,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -97,13 +99,23 @@ def queue(
         created_at=now,
         next_attempt_at=now,
     )
-    if not allowlist.is_allowed(to):
-        message.status = Message.Status.REFUSED
+    try:
+        validate_email(to)
+    except ValidationError:
+        # A malformed address fails the same way on every try.
+        message.status = Message.Status.FAILED
         message.next_attempt_at = None
-        message.last_error = allowlist.refusal(to)
+        message.last_error = f"\u201c{to}\u201d is not a valid email address."
+    else:
+        if not allowlist.is_allowed(to):
+            message.status = Message.Status.REFUSED
+            message.next_attempt_at = None
+            message.last_error = allowlist.refusal(to)
     message.save()
     if message.status == Message.Status.REFUSED:
         _record_outcome(message, "email.refused", case=case)
+    elif message.status == Message.Status.FAILED:
+        _record_outcome(message, "email.failed", case=case)
     return message
 
 

@@ -38,7 +38,9 @@ from children.models import (
 )
 from cme import actions as cme_actions
 from cme.models import CmeCase
+from correspondence.models import Message
 from demo import identities, journeys, vulnerability
+from demo.correspondence import queue_demo_emails
 from demo.models import DemoChild
 from placements.models import Placement
 from placements.states import State
@@ -155,6 +157,7 @@ def load_demo(
         replaced = delete_demo_children()
         _generate(children, seed, now, authorities, users)
         _share_with_partners(users, authorities)
+        queue_demo_emails(list(DemoChild.objects.values_list("child_id", flat=True)))
     summary = summarise(london_today(now), authorities)
     summary.users = users
     summary.password = password
@@ -294,11 +297,12 @@ def _school_for_school_user(authority: Authority) -> School:
 def delete_demo_children() -> int:
     """Delete the children earlier runs generated, with everything about them.
 
-    Returns how many children were deleted. Events, CME cases and placements
-    protect the child they belong to, so they go first.
+    Returns how many children were deleted. Emails, events, CME cases and
+    placements protect the child they belong to, so they go first.
     """
     child_ids = list(DemoChild.objects.values_list("child_id", flat=True))
     try:
+        Message.objects.filter(child_id__in=child_ids).delete()
         Event.objects.filter(child_id__in=child_ids).delete()
         CmeCase.objects.filter(child_id__in=child_ids).delete()
         Placement.objects.filter(child_id__in=child_ids).delete()

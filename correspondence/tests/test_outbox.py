@@ -285,3 +285,16 @@ def test_each_message_records_the_template_version_it_used(case, allocation_cont
     assert first.template_version.number == 1
     assert second.template_version.number == 2
     assert second.subject == f"Allocated: {case.child.full_name}"
+
+
+def test_malformed_address_fails_without_a_try(case, allocation_context, smtp_server):
+    message = _queue(case, allocation_context, to="admissions at school")
+
+    assert outbox.deliver_due() == {}
+
+    message.refresh_from_db()
+    assert message.status == Message.Status.FAILED
+    assert message.attempts == 0
+    failure = Event.objects.get(case_id=case.pk, kind="email.failed")
+    assert "not a valid email address" in failure.note
+    assert smtp_server.messages == []
