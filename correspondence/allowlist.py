@@ -1,4 +1,4 @@
-"""Which addresses a deployment may email.
+"""The allow-list of addresses a deployment that is not production may email.
 
 A deployment that is not production (ONROLL_PRODUCTION false) emails only
 the addresses on ONROLL_EMAIL_ALLOW_LIST, so a test or training system can

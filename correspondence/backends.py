@@ -58,8 +58,12 @@ def send_with_django(message: Message) -> str:
     except smtplib.SMTPException as error:
         code = _smtp_code(error)
         if code is not None and 500 <= code < 600:
-            raise PermanentFailure(f"The mail server refused it: {error}") from error
-        raise TemporaryFailure(f"The mail server did not take it: {error}") from error
+            raise PermanentFailure(
+                f"The mail server rejected the message: {error}"
+            ) from error
+        raise TemporaryFailure(
+            f"The mail server deferred the message: {error}"
+        ) from error
     except OSError as error:
         # A refused connection, a timeout or a lookup failure: the server may
         # be back later.
@@ -82,8 +86,12 @@ def send_with_notify(message: Message) -> str:
         )
     except HTTPError as error:
         if error.status_code == 429 or error.status_code >= 500:
-            raise TemporaryFailure(f"GOV.UK Notify did not take it: {error}") from error
-        raise PermanentFailure(f"GOV.UK Notify refused it: {error}") from error
+            raise TemporaryFailure(
+                f"GOV.UK Notify failed to accept the message: {error}"
+            ) from error
+        raise PermanentFailure(
+            f"GOV.UK Notify rejected the message: {error}"
+        ) from error
     return str(response.get("id", ""))
 
 

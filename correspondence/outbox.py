@@ -21,10 +21,11 @@ Other apps call three functions:
     Send what is due; the worker (manage.py send_outbox) calls it.
 
 Delivery is at least once. A worker claims each message with a conditional
-UPDATE that sets a lease (status sending, next_attempt_at the lease's end,
-a fresh claim_token), sends it, then marks it sent in a transaction of its
-own, only if it still holds the claim. If the worker dies after claiming and
-before sending, the lease runs out and another worker sends the message, once.
+UPDATE that sets a lease: status sending, next_attempt_at the lease's end
+and a fresh claim_token. It sends the message, then marks it sent in a
+transaction of its own, but only if its claim_token is still on the row.
+If the worker dies after claiming and before sending, the lease runs out
+and another worker sends the message, once.
 If it dies after the mail service accepted the message and before marking it
 sent, the message is sent again when the lease runs out: that gap cannot be
 closed without the mail service taking part, so every try carries the same
@@ -232,7 +233,7 @@ def mark_sent(message: Message, token: str, reference: str = "") -> None:
 
 
 def retry_delay(attempts: int) -> timedelta:
-    """The wait before the next try: doubling from retry_seconds, up to an hour."""
+    """Return the wait before the next try, doubling from retry_seconds to an hour."""
     base = settings.ONROLL_OUTBOX["retry_seconds"]
     return timedelta(seconds=min(base * 2 ** (attempts - 1), 3600))
 

@@ -52,7 +52,7 @@ def queue_on_roll_request(placement, actor=None) -> Message:
 
 
 def chase_template(number: int) -> str:
-    """The first chase has its own wording; every later one uses the second's."""
+    """Return the template of chase `number`; later chases reuse the second."""
     return "chase_first" if number == 1 else "chase_second"
 
 

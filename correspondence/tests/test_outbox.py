@@ -27,9 +27,7 @@ def _queue(case, context, **kwargs):
     )
 
 
-def test_sent_over_smtp_with_both_parts_and_merge_fields(
-    case, allocation_context, smtp_server, officer
-):
+def test_smtp_delivery_parts_and_fields(case, allocation_context, smtp_server, officer):
     case.school.name = "St Mary & St John Primary"
     case.school.head_teacher = "Ms Example"
     message = _queue(case, allocation_context, actor=officer)
@@ -75,14 +73,14 @@ def test_queued_message_rolls_back_with_the_case_change(case, allocation_context
     assert not Message.objects.exists()
 
 
-def test_context_missing_a_field_is_an_error_naming_it(case, allocation_context):
+def test_missing_context_field_named(case, allocation_context):
     del allocation_context["panel_on"]
 
     with pytest.raises(ValueError, match="uses panel_on, which the context"):
         _queue(case, allocation_context)
 
 
-def test_temporary_failures_retry_with_back_off_then_fail_visibly(
+def test_temporary_failure_backoff_then_failed(
     case,
     allocation_context,
     refusing_smtp_server,
@@ -161,7 +159,7 @@ def test_permanent_failure_is_not_retried(
     assert Event.objects.filter(case_id=case.pk, kind="email.failed").exists()
 
 
-def test_crash_between_claim_and_send_sends_once_after_the_lease(
+def test_crash_after_claim_sends_once(
     case, allocation_context, smtp_server, time_machine, settings
 ):
     message = _queue(case, allocation_context)
@@ -185,7 +183,7 @@ def test_crash_between_claim_and_send_sends_once_after_the_lease(
     assert message.attempts == 2
 
 
-def test_crash_between_send_and_mark_sent_resends_with_the_same_message_id(
+def test_crash_after_send_resends_same_id(
     case, allocation_context, smtp_server, time_machine, settings, monkeypatch
 ):
     message = _queue(case, allocation_context)
@@ -216,7 +214,7 @@ def test_crash_between_send_and_mark_sent_resends_with_the_same_message_id(
     assert outbox.deliver_due() == {}
 
 
-def test_a_claimed_message_goes_to_one_worker(case, allocation_context):
+def test_claim_goes_to_one_worker(case, allocation_context):
     _queue(case, allocation_context)
     now = timezone.now()
 
@@ -266,7 +264,7 @@ def test_cancelled_message_is_not_sent(case, allocation_context, smtp_server):
     assert smtp_server.messages == []
 
 
-def test_each_message_records_the_template_version_it_used(case, allocation_context):
+def test_message_records_template_version(case, allocation_context):
     template = EmailTemplate.objects.get(name="fair_access_allocation")
     first = _queue(case, allocation_context)
     template.subject = "Allocated: {{ child.full_name }}"

@@ -108,7 +108,7 @@ def test_officer_records_a_phone_reply(client, officer, chased):
     assert last.note.startswith("Reminder to the case owner (2)")
 
 
-def test_reply_form_keeps_input_and_names_a_future_date(client, officer, chased):
+def test_reply_form_future_date_error(client, officer, chased):
     client.force_login(officer)
 
     response = client.post(
