@@ -1,10 +1,11 @@
 """Sending through the outbox: SMTP on loopback, retries, failures and crashes."""
 
+import threading
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from casework.models import Event
@@ -296,3 +297,54 @@ def test_malformed_address_fails_without_a_try(case, allocation_context, smtp_se
     failure = Event.objects.get(case_id=case.pk, kind="email.failed")
     assert "not a valid email address" in failure.note
     assert smtp_server.messages == []
+
+
+@pytest.mark.postgresql
+def test_two_workers_at_once_send_each_message_once(
+    case, allocation_context, smtp_server
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
+    queued = [_queue(case, allocation_context) for _ in range(10)]
+    start = threading.Barrier(2)
+    results: list = []
+
+    def work() -> None:
+        try:
+            start.wait()
+            results.append(outbox.deliver_due(limit=3))
+        except Exception as error:
+            results.append(repr(error))
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=work) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+
+    assert sum(result["sent"] for result in results) == 10
+    ids = sorted(received["Message-ID"] for received in smtp_server.messages)
+    assert ids == sorted(message.message_id for message in queued)
+    assert set(Message.objects.values_list("attempts", flat=True)) == {1}
+
+
+def test_send_outbox_loop_sends_until_stopped(
+    case, allocation_context, smtp_server, monkeypatch
+):
+    _queue(case, allocation_context)
+    rounds = []
+
+    def sleep(seconds: float) -> None:
+        rounds.append(seconds)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(
+        "correspondence.management.commands.send_outbox.time.sleep", sleep
+    )
+
+    call_command("send_outbox")
+
+    assert rounds == [10]
+    assert len(smtp_server.messages) == 1
