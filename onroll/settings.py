@@ -319,3 +319,11 @@ ONROLL_OUTBOX = {
     # The wait between rounds of `send_outbox` without --once.
     "poll_seconds": env.int("ONROLL_OUTBOX_POLL_SECONDS", default=10),
 }
+if ONROLL_OUTBOX["lease_seconds"] <= EMAIL_TIMEOUT:
+    # A send still waiting on the mail server when its lease ran out would be
+    # taken over by another worker and sent twice.
+    raise ImproperlyConfigured(
+        f"ONROLL_OUTBOX_LEASE_SECONDS is {ONROLL_OUTBOX['lease_seconds']}, but it "
+        f"must be longer than ONROLL_EMAIL_TIMEOUT ({EMAIL_TIMEOUT} seconds). "
+        "Raise the lease or lower the timeout."
+    )
