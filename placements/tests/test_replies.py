@@ -3,11 +3,13 @@
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from casework.timeline import events_for
 from correspondence import outbox
 from correspondence.models import Message
-from placements import actions, links, sweep
+from placements import actions, emails, links, sweep
 from placements.deadlines import set_deadline
 from placements.models import Placement
 from placements.states import State
@@ -157,3 +159,23 @@ def test_new_state_clears_the_recorded_reply(officer, chased):
     chased.refresh_from_db()
     assert chased.school_replied_on is None
     assert chased.school_replied_by == ""
+
+
+def test_case_page_emails_queries_do_not_grow(client, officer, chased):
+    client.force_login(officer)
+    url = f"/placements/{chased.pk}/"
+    client.get(url)  # Warm the content type and session caches.
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(queries.captured_queries)
+
+    with_1 = count()
+    for number in range(2, 12):
+        emails.queue_chase(chased, number)
+    with_11 = count()
+
+    assert with_11 == with_1
+    assert outbox.for_case(chased).count() == 11
