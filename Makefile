@@ -6,9 +6,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 # The demo runs with DEBUG on (so runserver serves static files) and writes
-# emails to files in sent-mail/ instead of sending them.
+# emails to files in sent-mail/ instead of sending them, to the synthetic
+# example.org addresses only.
 DEMO_ENV := ONROLL_DEBUG=true \
-	ONROLL_EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend
+	ONROLL_EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend \
+	ONROLL_EMAIL_ALLOW_LIST=@example.org
 # pytest-xdist workers; `make test WORKERS=0` runs in one process.
 WORKERS ?= auto
 
@@ -18,6 +20,7 @@ demo: install
 	$(DEMO_ENV) $(MANAGE) migrate --no-input
 	$(DEMO_ENV) $(MANAGE) load_demo
 	$(DEMO_ENV) $(MANAGE) sweep_deadlines
+	$(DEMO_ENV) $(MANAGE) send_outbox --once
 	@echo "Onroll is at http://127.0.0.1:8000 (stop with Ctrl+C)."
 	$(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:8000
 

@@ -9,6 +9,8 @@ from aiosmtpd.controller import Controller
 
 from access.models import Organisation, User
 from access.tests.factories import OrganisationFactory, UserFactory
+from correspondence import shipped
+from correspondence.models import EmailTemplate, TemplateVersion
 from schools.tests.factories import AuthorityFactory, SchoolFactory, add_llr_terms
 
 
@@ -16,6 +18,24 @@ from schools.tests.factories import AuthorityFactory, SchoolFactory, add_llr_ter
 def _fast_password_hashing(settings):
     # The production hasher takes a noticeable time per user on purpose.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _email_allow_list(settings):
+    # Tests run as a deployment that is not production: every synthetic
+    # address in the factories and the demo is under example.org.
+    settings.ONROLL_EMAIL_ALLOW_LIST = ["@example.org"]
+
+
+@pytest.fixture(autouse=True)
+def _shipped_email_templates(request):
+    """Put back the shipped email templates that a transactional test's flush
+    emptied, since migrations load them once per test database."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    shipped.install(EmailTemplate, TemplateVersion)
 
 
 @pytest.fixture

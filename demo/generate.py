@@ -38,9 +38,11 @@ from children.models import (
 )
 from cme import actions as cme_actions
 from cme.models import CmeCase
+from correspondence.models import Message
 from demo import identities, journeys, vulnerability
 from demo import removals as demo_removals
 from demo.cme_cases import add_cme_demo
+from demo.correspondence import queue_demo_emails
 from demo.models import DemoChild
 from placements.models import Placement
 from placements.states import State
@@ -165,6 +167,7 @@ def load_demo(
             next(user for user in users if user.username == "officer.leics"),
         )
         add_cme_demo(now, authorities, users)
+        queue_demo_emails(list(DemoChild.objects.values_list("child_id", flat=True)))
     summary = summarise(london_today(now), authorities)
     summary.users = users
     summary.password = password
@@ -305,11 +308,12 @@ def _school_for_school_user(authority: Authority) -> School:
 def delete_demo_children() -> int:
     """Delete the children earlier runs generated, with everything about them.
 
-    Returns how many children were deleted. Events, CME cases and placements
-    protect the child they belong to, so they go first.
+    Returns how many children were deleted. Emails, events, CME cases and
+    placements protect the child they belong to, so they go first.
     """
     child_ids = list(DemoChild.objects.values_list("child_id", flat=True))
     try:
+        Message.objects.filter(child_id__in=child_ids).delete()
         Event.objects.filter(child_id__in=child_ids).delete()
         CmeCase.objects.filter(child_id__in=child_ids).delete()
         Placement.objects.filter(child_id__in=child_ids).delete()

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "csp",
     "removals",
+    "correspondence",
 ]
 
 MIDDLEWARE = [
@@ -325,3 +326,38 @@ ONROLL_CME_HIGH_RISK_REVIEW_DAYS = env.int(
 # School days without education after which a child waiting for a place is
 # listed on the exception report (cme.exceptions).
 ONROLL_CME_WAITING_LIMIT_DAYS = env.int("ONROLL_CME_WAITING_LIMIT_DAYS", default=20)
+# Correspondence: the outbox and where it sends (correspondence.backends).
+# "django" sends through EMAIL_BACKEND; "notify" through GOV.UK Notify.
+ONROLL_EMAIL_SERVICE = env.str("ONROLL_EMAIL_SERVICE", default="django")
+if ONROLL_EMAIL_SERVICE not in {"django", "notify"}:
+    raise ImproperlyConfigured(
+        f"ONROLL_EMAIL_SERVICE is {ONROLL_EMAIL_SERVICE!r}. Use django (SMTP or "
+        "the file backend, by EMAIL_BACKEND) or notify (GOV.UK Notify)."
+    )
+ONROLL_NOTIFY_API_KEY = env.str("ONROLL_NOTIFY_API_KEY", default="")
+ONROLL_NOTIFY_BASE_URL = env.str(
+    "ONROLL_NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk"
+)
+ONROLL_NOTIFY_TEMPLATE_ID = env.str("ONROLL_NOTIFY_TEMPLATE_ID", default="")
+# Outside production only these addresses and @domains are emailed
+# (correspondence.allowlist); empty means none.
+ONROLL_EMAIL_ALLOW_LIST = env.list("ONROLL_EMAIL_ALLOW_LIST", default=[])
+ONROLL_OUTBOX = {
+    # Tries of one message before it is recorded as not delivered.
+    "max_attempts": env.int("ONROLL_OUTBOX_MAX_ATTEMPTS", default=6),
+    # The first wait after a temporary failure, doubled after each try.
+    "retry_seconds": env.int("ONROLL_OUTBOX_RETRY_SECONDS", default=60),
+    # How long a worker holds a claimed message before another may take it.
+    "lease_seconds": env.int("ONROLL_OUTBOX_LEASE_SECONDS", default=300),
+    "batch_size": env.int("ONROLL_OUTBOX_BATCH_SIZE", default=50),
+    # The wait between rounds of `send_outbox` without --once.
+    "poll_seconds": env.int("ONROLL_OUTBOX_POLL_SECONDS", default=10),
+}
+if ONROLL_OUTBOX["lease_seconds"] <= EMAIL_TIMEOUT:
+    # A send still waiting on the mail server when its lease ran out would be
+    # taken over by another worker and sent twice.
+    raise ImproperlyConfigured(
+        f"ONROLL_OUTBOX_LEASE_SECONDS is {ONROLL_OUTBOX['lease_seconds']}, but it "
+        f"must be longer than ONROLL_EMAIL_TIMEOUT ({EMAIL_TIMEOUT} seconds). "
+        "Raise the lease or lower the timeout."
+    )

@@ -26,7 +26,14 @@ from onroll.formatters import long_date
 from placements import emails
 from placements.deadlines import limit, set_deadline
 from placements.models import Placement
-from placements.states import SCHOOL_LINK, SYSTEM, TRANSITIONS, State, Transition
+from placements.states import (
+    REPLY_RECORDERS,
+    SCHOOL_LINK,
+    SYSTEM,
+    TRANSITIONS,
+    State,
+    Transition,
+)
 from schools.calendars import CalendarCache
 from schools.models import School
 from schools.schooldays import CalendarNotKnown, add_school_days
@@ -106,6 +113,11 @@ def _move(
     claim(placement)
     from_state = placement.state
     placement.state = transition.target
+    # Whatever moved the case, the request and chases not yet sent no longer
+    # ask the right question; a recorded reply belonged to the old state.
+    emails.stop_chasing(placement, f"Cancelled: the case moved to {transition.name}.")
+    placement.school_replied_on = None
+    placement.school_replied_by = ""
     set_deadline(placement, calendars or CalendarCache())
     placement.save()
     record(
@@ -246,7 +258,7 @@ def send_request(
         )
     placement.request_sent_on = london_today()
     _move(placement, transition, actor, data={"to": placement.school.email})
-    emails.queue_on_roll_request(placement)
+    emails.queue_on_roll_request(placement, actor=actor)
 
 
 @transaction.atomic
@@ -449,4 +461,76 @@ def report_not_arrived(
         version=version,
         transition_name="report_not_arrived",
         via_link=via_link,
+    )
+
+
+@transaction.atomic
+def record_reply(
+    placement: Placement,
+    *,
+    actor: User,
+    received_on: date,
+    received_by: str,
+    note: str,
+    version: int | None = None,
+) -> None:
+    """Record a school's answer to the on-roll request received by phone or email.
+
+    The case stays requested until an officer records the outcome, but the
+    chase sequence stops: the chases not yet sent are cancelled, and the sweep
+    reminds the case owner instead of emailing the school again.
+    """
+    if placement.state != State.REQUESTED:
+        raise TransitionNotAllowed(
+            "You can record a reply from the school only while the on-roll request "
+            f"is waiting for one, and the case is "
+            f"{placement.get_state_display().lower()}."
+        )
+    if actor.role not in REPLY_RECORDERS or not can_act_on(actor, placement):
+        raise TransitionNotAllowed(
+            "Your role does not allow you to record a reply on this case."
+        )
+    if version is not None and version != placement.version:
+        raise StaleCase(placement)
+    if received_on > london_today():
+        raise ValidationError(
+            {"received_on": f"The date, {long_date(received_on)}, is in the future."}
+        )
+    if placement.request_sent_on and received_on < placement.request_sent_on:
+        raise ValidationError(
+            {
+                "received_on": f"The date, {long_date(received_on)}, is before the "
+                f"request was sent on {long_date(placement.request_sent_on)}."
+            }
+        )
+    if received_by not in Placement.ReplyChannel.values:
+        raise ValidationError(
+            {"received_by": "Select whether the reply came by phone or by email."}
+        )
+    _require_note(note, "what the school said")
+    before = audit_changes.snapshot(Placement.objects.get(pk=placement.pk))
+    claim(placement)
+    placement.school_replied_on = received_on
+    placement.school_replied_by = received_by
+    placement.save()
+    cancelled = emails.stop_chasing(placement, "Cancelled: the school has replied.")
+    data = {
+        "received_on": received_on.isoformat(),
+        "received_by": received_by,
+        "chases_cancelled": cancelled,
+    }
+    record(
+        "placement.record_reply",
+        actor=actor,
+        target=placement,
+        changes=audit_changes.diff(before, placement),
+        data=data,
+    )
+    channel = Placement.ReplyChannel(received_by).label.lower()
+    record_event(
+        placement,
+        "placement.record_reply",
+        actor=actor,
+        note=f"The school replied {channel} on {long_date(received_on)}.\n\n{note}",
+        data=data,
     )

@@ -1,37 +1,27 @@
-"""Emails of placement tracking, rendered from templates and sent after commit.
+"""Emails of placement tracking, queued in the outbox with the case change.
 
-Each email has a subject, a plain-text part and an HTML part rendered from
-one context. Sending waits until the transaction that changed the case
-commits, so a rolled-back change never emails a school. Every email to a
-school carries a new one-time reply link (placements.links), stored in the
-same transaction, so a rolled-back change leaves no link behind either.
+Each email comes from a named template (correspondence.models.EmailTemplate)
+and is queued by correspondence.outbox in the transaction that changed the
+case, so a rolled-back change neither emails a school nor leaves a message
+behind; the outbox worker sends it after commit. Every email to a school
+carries a new one-time reply link (placements.links), stored in the same
+transaction.
 """
 
-import logging
-
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.template.loader import render_to_string
 
-from casework.timeline import record_event
+from correspondence import outbox
+from correspondence.models import Message
 from placements import links
 
-logger = logging.getLogger(__name__)
-
-
-def _render(name: str, context: dict) -> EmailMultiAlternatives:
-    subject = render_to_string(f"placements/email/{name}_subject.txt", context)
-    text = render_to_string(f"placements/email/{name}.txt", context)
-    html = render_to_string(f"placements/email/{name}.html", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[context["placement"].school.email],
-    )
-    message.attach_alternative(html, "text/html")
-    return message
+# The templates of the on-roll request and its chase sequence: a school's
+# answer cancels those not yet sent.
+CHASE_SEQUENCE = (
+    "on_roll_request",
+    "chase_first",
+    "chase_second",
+    "escalation_head_teacher",
+)
 
 
 def _context(placement, **extra) -> dict:
@@ -47,34 +37,35 @@ def _context(placement, **extra) -> dict:
     }
 
 
-def _send_after_commit(placement, name: str, context: dict) -> None:
-    message = _render(name, context)
-
-    def send() -> None:
-        try:
-            message.send()
-        except OSError as error:
-            # The case change is kept, and the failure goes on the timeline so
-            # that an officer sees it and can send again.
-            logger.error(
-                "Sending %s for placement %s failed: %s",
-                name,
-                placement.pk,
-                error,
-                extra={"placement_id": placement.pk},
-            )
-            record_event(placement, "placement.email_failed", note=f"{name}: {error}")
-
-    transaction.on_commit(send)
+def _queue(placement, template_name: str, actor=None, **extra) -> Message:
+    return outbox.queue(
+        template_name,
+        to=placement.school.email,
+        context=_context(placement, **extra),
+        case=placement,
+        actor=actor,
+    )
 
 
-def queue_on_roll_request(placement) -> None:
-    _send_after_commit(placement, "on_roll_request", _context(placement))
+def queue_on_roll_request(placement, actor=None) -> Message:
+    return _queue(placement, "on_roll_request", actor=actor)
 
 
-def queue_chase(placement, number: int) -> None:
-    _send_after_commit(placement, "chase", _context(placement, number=number))
+def chase_template(number: int) -> str:
+    """Return the template of chase `number`; later chases reuse the second."""
+    return "chase_first" if number == 1 else "chase_second"
 
 
-def queue_escalation(placement) -> None:
-    _send_after_commit(placement, "escalation", _context(placement))
+def queue_chase(placement, number: int) -> Message:
+    return _queue(placement, chase_template(number), number=number)
+
+
+def queue_escalation(placement) -> Message:
+    return _queue(placement, "escalation_head_teacher")
+
+
+def stop_chasing(placement, reason: str) -> int:
+    """Cancel the placement's request and chases not yet sent; return how many."""
+    return outbox.cancel_for_case(
+        placement, templates=list(CHASE_SEQUENCE), reason=reason
+    )

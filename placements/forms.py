@@ -556,6 +556,26 @@ class ReportNotArrivedForm(RequiredNoteForm):
     )
 
 
+class RecordReplyForm(RequiredNoteForm):
+    """A school's reply to the on-roll request that came by phone or email."""
+
+    received_on = GovukDateField(
+        label="Date of the reply", help_text="For example, 4 12 2026"
+    )
+    received_by = forms.ChoiceField(
+        label="How did the school reply?",
+        choices=Placement.ReplyChannel.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether the school replied by phone or email"
+        },
+    )
+    note = _note_field(
+        "What the school said",
+        help_text="For example, who you spoke to and when the child will start.",
+    )
+
+
 TRANSITION_FORMS: dict[str, type[TransitionForm]] = {
     "assess": NoteForm,
     "offer": OfferForm,

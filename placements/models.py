@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from casework.models import Case
 from children.models import RiskAssessment, VulnerabilityCharacteristic
+from correspondence.models import Message
 from placements.states import CLOSED_STATES, State
 
 
@@ -37,6 +38,14 @@ class PlacementQuerySet(models.QuerySet):
                         child=models.OuterRef("child")
                     )
                 ),
+                email_undelivered=models.Exists(
+                    Message.objects.filter(
+                        case_type__app_label="placements",
+                        case_type__model="placement",
+                        case_id=models.OuterRef("pk"),
+                        status__in=[Message.Status.FAILED, Message.Status.REFUSED],
+                    )
+                ),
             )
             .order_by(
                 models.F("is_overdue").desc(),
@@ -53,6 +62,10 @@ class Placement(Case):
     class ConfirmedWith(models.TextChoices):
         PARENT = "parent", "Parent or carer"
         SCHOOL = "school", "School"
+
+    class ReplyChannel(models.TextChoices):
+        PHONE = "phone", "By phone"
+        EMAIL = "email", "By email"
 
     state = models.CharField(max_length=30, choices=State, default=State.RECEIVED)
     received_on = models.DateField(help_text="When the application arrived.")
@@ -78,6 +91,13 @@ class Placement(Case):
         max_length=10, choices=ConfirmedWith, blank=True
     )
     checked_off_on = models.DateField(null=True, blank=True)
+    # A reply from the school that an officer recorded (placements.actions.
+    # record_reply). While set, the sweep stops emailing the school and
+    # reminds the case owner instead; cleared when the state changes.
+    school_replied_on = models.DateField(null=True, blank=True)
+    school_replied_by = models.CharField(
+        max_length=10, choices=ReplyChannel, blank=True
+    )
     appeal_lodged = models.BooleanField(default=False)
 
     objects = PlacementQuerySet.as_manager()

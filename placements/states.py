@@ -47,6 +47,9 @@ SYSTEM = "system"
 # to it.
 SCHOOL_LINK = "school_link"
 _SCHOOL_ANSWER_ROLES = _OFFICERS_AND_SCHOOL | {SCHOOL_LINK}
+# Who may record a school's reply received by phone or email
+# (placements.actions.record_reply), which changes no state.
+REPLY_RECORDERS = _OFFICERS
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,9 @@ def _act(placement: Placement, now: datetime, calendars: CalendarCache) -> str:
     placement.version += 1
 
     step = STEPS[placement.state]
+    # Once an officer has recorded the school's reply, the school is not
+    # chased again: the case owner is reminded instead.
+    school_waited_on = step.waits_on_school and placement.school_replied_on is None
     today = london_today(now)
     chases_done = placement.reminders_sent
     max_chases = limit("max_chases")
@@ -93,15 +96,15 @@ def _act(placement: Placement, now: datetime, calendars: CalendarCache) -> str:
             "placement.chase",
             target=placement,
             changes=audit_changes.diff(before, placement),
-            data={"number": chases_done + 1, "school_emailed": step.waits_on_school},
+            data={"number": chases_done + 1, "school_emailed": school_waited_on},
         )
         record_event(
             placement,
             "placement.chased",
-            note=_chase_note(placement, chases_done + 1, step.waits_on_school),
-            data={"number": chases_done + 1, "school_emailed": step.waits_on_school},
+            note=_chase_note(placement, chases_done + 1, school_waited_on),
+            data={"number": chases_done + 1, "school_emailed": school_waited_on},
         )
-        if step.waits_on_school:
+        if school_waited_on:
             emails.queue_chase(placement, chases_done + 1)
         return "chased"
 
@@ -113,16 +116,16 @@ def _act(placement: Placement, now: datetime, calendars: CalendarCache) -> str:
             "placement.escalate",
             target=placement,
             changes=audit_changes.diff(before, placement),
-            data={"school_emailed": step.waits_on_school},
+            data={"school_emailed": school_waited_on},
         )
         record_event(
             placement,
             "placement.escalated",
             note="Escalated to the school's head teacher and the service manager."
-            if step.waits_on_school
+            if school_waited_on
             else "Escalated to the service manager.",
         )
-        if step.waits_on_school:
+        if school_waited_on:
             emails.queue_escalation(placement)
         return "escalated"
 

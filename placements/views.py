@@ -32,16 +32,24 @@ from casework.timeline import events_for
 from casework.transitions import StaleCase
 from children import actions as child_actions
 from children.models import Child
+from correspondence import outbox
 from placements import actions
 from placements.deadlines import limit
 from placements.forms import (
     TRANSITION_FORMS,
     NewApplicationForm,
+    RecordReplyForm,
     TransitionForm,
     WorklistFilterForm,
 )
 from placements.models import Placement
-from placements.states import TRANSITIONS, State, allowed_transitions
+from placements.states import (
+    REPLY_RECORDERS,
+    TRANSITIONS,
+    State,
+    Transition,
+    allowed_transitions,
+)
 from placements.templatetags.onroll import event_label
 from schools.models import School
 from schools.schooldays import CalendarNotKnown
@@ -267,9 +275,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = london_today()
     record("placement.viewed", target=placement)
     summary = child_summary(request.user, placement.child, today)
-    events = None
+    events = messages_sent = None
     if "timeline" in summary["parts"]:
         events = events_for(placement).order_by("-at", "-pk")
+        messages_sent = outbox.for_case(placement)
     return render(
         request,
         "placements/detail.html",
@@ -278,7 +287,70 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": today,
             "transitions": _transitions_for(request.user, placement),
             "events": events,
+            "messages_sent": messages_sent,
+            "can_record_reply": _can_record_reply(request.user, placement),
+            "record_reply_label": RECORD_REPLY.label,
             **summary,
+        },
+    )
+
+
+# Not a transition, but its page is laid out like one.
+RECORD_REPLY = Transition(
+    "record_reply",
+    "Record a reply from the school",
+    frozenset({State.REQUESTED}),
+    State.REQUESTED,
+    REPLY_RECORDERS,
+)
+
+
+def _can_record_reply(user: Any, placement: Placement) -> bool:
+    return (
+        placement.state in RECORD_REPLY.sources
+        and user.role in RECORD_REPLY.roles
+        and policy.can_act_on_placement(user, placement)
+    )
+
+
+@named_records_required
+def record_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a school's answer received by phone or email, which stops the chases."""
+    placement = _placement_for(request, pk)
+    if not _can_record_reply(request.user, placement):
+        raise PermissionDenied(
+            "You can record a reply from the school only on a case of your "
+            "organisation whose on-roll request is waiting for one."
+        )
+    form = RecordReplyForm(
+        request.POST if request.method == "POST" else None, placement=placement
+    )
+    if request.method == "GET":
+        record("placement.viewed", target=placement, data={"form": "record_reply"})
+    if form.is_bound and form.is_valid():
+        try:
+            actions.record_reply(
+                placement,
+                actor=request.user,
+                version=form.cleaned_data["version"],
+                **form.action_data(),
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        except StaleCase as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Reply from the school recorded")
+            return redirect("placements:detail", pk=placement.pk)
+        placement.refresh_from_db()
+    return render(
+        request,
+        "placements/transition.html",
+        {
+            "placement": placement,
+            "transition": RECORD_REPLY,
+            "form": form,
+            **child_summary(request.user, placement.child, london_today()),
         },
     )
 

@@ -36,6 +36,7 @@ from casework.deadlines import LONDON, london_today
 from casework.models import Event
 from children.models import Child, RiskAssessment, VulnerabilityCharacteristic
 from cme.models import CmeCase, Enquiry, SafeguardingReferral
+from correspondence.models import Message
 from placements.models import Placement
 from privacy.models import RetentionRecord
 
@@ -249,6 +250,8 @@ def _anonymise_rows(child: Child) -> None:
     )
     RiskAssessment.objects.filter(child=child).update(summary="")
     Event.objects.filter(child=child).update(note="")
+    # An email's subject and parts name the child.
+    Message.objects.filter(child=child).update(subject="", text="", html="")
     # Free text on the cases can name people or places, so it is blanked too.
     # The states, dates and schools stay for statistics.
     Placement.objects.filter(child=child).update(reason="")

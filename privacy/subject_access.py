@@ -9,6 +9,7 @@ dictionary.
 """
 
 import json
+import re
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +33,7 @@ from cme.models import (
     SafeguardingReferral,
     Transfer,
 )
+from correspondence.models import Message
 from placements.models import Placement
 from placements.templatetags.onroll import event_label
 
@@ -60,17 +62,9 @@ SECTIONS: tuple[tuple[str, str], ...] = (
 # A chase stores whether it emailed the school in data["school_emailed"]. An
 # escalation emails the school only when the case waits on the school, and
 # its event states that only in the note, so every escalation is listed.
-EMAIL_EVENT_KINDS: dict[str, str] = {
-    "placement.send_request": "On-roll request to the school",
-    "placement.chased": "Chase",
-    "placement.escalated": "Escalation",
-    "placement.email_failed": "Email that failed to send",
-}
-
 CORRESPONDENCE_NOTE = (
-    "Onroll does not store the bodies of the emails it sends yet. This section "
-    "lists the timeline events that sent or tried to send an email about the "
-    "child, with the recipient where the event recorded one."
+    "Every email Onroll queued about the child, with its plain-text part as "
+    "rendered, the template version it came from, and whether it was sent."
 )
 
 
@@ -133,25 +127,33 @@ def _timeline_entry(event: Event) -> dict[str, Any]:
     }
 
 
-def _correspondence(events: list[Event]) -> dict[str, Any]:
-    emails = []
-    for event in events:
-        if event.kind not in EMAIL_EVENT_KINDS:
-            continue
-        if event.kind == "placement.chased" and not event.data.get("school_emailed"):
-            continue
-        emails.append(
-            {
-                "event_id": event.pk,
-                "at": event.at,
-                "kind": event.kind,
-                "description": EMAIL_EVENT_KINDS[event.kind],
-                "case_type": _related_value(event.case_type),
-                "case_id": event.case_id,
-                "recipient": event.data.get("to", ""),
-                "note": event.note,
-            }
-        )
+# A school's one-time reply link in an email lets whoever holds it answer for
+# the school (placements.links), so the export leaves it out.
+REPLY_LINK = re.compile(r"\S*/school/reply/[^/\s]+/\S*")
+
+
+def _correspondence(child: Child) -> dict[str, Any]:
+    messages = (
+        Message.objects.filter(child=child)
+        .select_related("template_version__template", "case_type")
+        .order_by("created_at", "pk")
+    )
+    emails = [
+        {
+            "id": message.pk,
+            "queued_at": message.created_at,
+            "sent_at": message.sent_at,
+            "status": message.get_status_display(),
+            "template": message.template_version.template.title,
+            "template_version": message.template_version.number,
+            "case_type": _related_value(message.case_type),
+            "case_id": message.case_id,
+            "recipient": message.to,
+            "subject": message.subject,
+            "text": REPLY_LINK.sub("[one-time reply link removed]", message.text),
+        }
+        for message in messages
+    ]
     return {"note": CORRESPONDENCE_NOTE, "emails": emails}
 
 
@@ -222,7 +224,7 @@ def build_export(child: Child, *, generated_by: str) -> dict[str, Any]:
         "cme_cases": [record_fields(row) for row in cme_cases],
         **_cme_sections(child),
         "timeline": [_timeline_entry(event) for event in events],
-        "correspondence": _correspondence(events),
+        "correspondence": _correspondence(child),
         "audit_log": audit_section(child),
     }
 

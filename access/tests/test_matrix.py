@@ -184,6 +184,12 @@ ROWS: dict[str, tuple[Callable[[Record], str], tuple]] = {
         (200,) * 8,
     ),
     "school:reply_done": (lambda r: "/school/reply/done/", (200,) * 8),
+    # Correspondence: officers record a school's reply received by phone or
+    # email; the school answers through its own pages instead.
+    "placements:record_reply": (
+        lambda r: f"/placements/{r.placement.pk}/reply/",
+        (200, 404, 403, 404, 403, 404, 403, LOGIN),
+    ),
     # Only staff without a confirmed app reach the set-up page; the verify
     # page sends them there first.
     "access:totp_setup": (

@@ -35,6 +35,7 @@ from children.models import (
 from children.tests.factories import ChildFactory
 from children.upn import is_temporary_upn, validate_upn
 from cme.models import CmeCase
+from correspondence import outbox
 from demo.identities import (
     birth_date_in_year_group,
     upn_check_letter,
@@ -400,16 +401,17 @@ def test_cme_referrals_opened(demo):
         assert case.history
 
 
-def test_sweep_acts_on_overdue_cases(demo, django_capture_on_commit_callbacks):
+def test_sweep_acts_on_overdue_cases(demo):
     overdue = Placement.objects.filter(is_open=True, due_on__lt=TODAY).count()
 
-    with django_capture_on_commit_callbacks(execute=True):
-        outcomes = sweep(now=timezone.now())
+    outcomes = sweep(now=timezone.now())
+    sent = outbox.deliver_due()
 
     assert sum(outcomes.values()) >= overdue
     assert outcomes["chased"] > 0
     assert "calendar_missing" not in outcomes
-    assert not Event.objects.filter(kind="placement.email_failed").exists()
+    assert not Event.objects.filter(kind__in=["email.failed", "email.refused"]).exists()
+    assert sent["sent"] == len(mail.outbox) > 0
     for message in mail.outbox:
         assert all(to.endswith("@schools.example.org") for to in message.to)
 

@@ -17,7 +17,10 @@ from placements.states import State
 
 CHROMIUM = Path("/usr/bin/chromium")
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from casework.models import Event
+from correspondence import outbox
 from placements import actions
 from placements.states import State
 
@@ -15,6 +16,7 @@ def test_on_roll_request_sent_over_smtp(placement_in, officer, school, smtp_serv
     placement = placement_in(State.OFFERED, year_group="Year 5")
 
     actions.send_request(placement, actor=officer)
+    outbox.deliver_due()
 
     assert len(smtp_server.messages) == 1
     message = smtp_server.messages[0]
@@ -42,14 +44,16 @@ def test_failed_send_recorded_on_timeline(placement_in, officer, settings):
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = 9  # discard port: nothing listens, the connection is refused
     settings.EMAIL_TIMEOUT = 2
+    settings.ONROLL_OUTBOX = {**settings.ONROLL_OUTBOX, "max_attempts": 1}
     placement = placement_in(State.OFFERED)
 
     actions.send_request(placement, actor=officer)
+    outbox.deliver_due()
 
     placement.refresh_from_db()
     assert placement.state == State.REQUESTED
-    failure = Event.objects.get(case_id=placement.pk, kind="placement.email_failed")
-    assert "on_roll_request" in failure.note
+    failure = Event.objects.get(case_id=placement.pk, kind="email.failed")
+    assert failure.note.startswith(f"On-roll request to {placement.school.email}")
 
 
 def test_no_email_when_school_has_no_address(placement_in, officer, smtp_server):

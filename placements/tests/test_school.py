@@ -11,6 +11,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from audit.models import AuditEntry
 from casework.timeline import events_for
 from cme.models import CmeCase
+from correspondence import outbox
 from placements import actions, links, sweep
 from placements.deadlines import set_deadline
 from placements.models import Placement, SchoolReplyLink
@@ -253,13 +254,13 @@ LINK_PATTERN = re.compile(r"http://testserver\.invalid(/school/reply/[^/\s]+/)")
 
 
 @pytest.fixture
-def linked_email(settings, smtp_server, django_capture_on_commit_callbacks, officer):
+def linked_email(settings, smtp_server, officer):
     """Send the on-roll request over SMTP and return the link path in its text."""
     settings.ONROLL_BASE_URL = "http://testserver.invalid"
 
     def send(placement: Placement) -> str:
-        with django_capture_on_commit_callbacks(execute=True):
-            actions.send_request(placement, actor=officer)
+        actions.send_request(placement, actor=officer)
+        outbox.deliver_due()
         message = smtp_server.messages[-1]
         text = message.get_body(preferencelist=("plain",)).get_content()
         html = message.get_body(preferencelist=("html",)).get_content()
@@ -470,7 +471,7 @@ def test_earlier_link_works_after_later_one_used(client, offered, linked_email):
 
 @pytest.mark.parametrize(("chases_done", "subject"), [(0, "Reminder 1"), (2, "head")])
 def test_chase_and_escalation_carry_fresh_link(
-    pending, smtp_server, django_capture_on_commit_callbacks, chases_done, subject
+    pending, smtp_server, chases_done, subject
 ):
     placement = pending(State.REQUESTED, request_sent_on=date(2026, 12, 3))
     # Set after the deadline, which starts a step with no reminders sent.
@@ -478,8 +479,8 @@ def test_chase_and_escalation_carry_fresh_link(
     placement.save()
     first = links.issue(placement)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        sweep.act_on(placement, _at(date(2026, 12, 18)), CalendarCache())
+    sweep.act_on(placement, _at(date(2026, 12, 18)), CalendarCache())
+    outbox.deliver_due()
 
     message = smtp_server.messages[-1]
     assert subject in message["Subject"]

@@ -8,6 +8,7 @@ from django.db import connection
 
 from casework.timeline import events_for
 from cme.models import CmeCase
+from correspondence import outbox
 from placements import sweep as sweep_module
 from placements.deadlines import set_deadline
 from placements.models import Placement
@@ -44,12 +45,13 @@ def _kinds(placement) -> list[str]:
 
 
 @pytest.fixture
-def sweep(django_capture_on_commit_callbacks):
-    """Run the sweep and then the emails it queued for after commit."""
+def sweep():
+    """Run the sweep and then the outbox worker, which sends what it queued."""
 
     def run(**kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return sweep_module.sweep(**kwargs)
+        outcomes = sweep_module.sweep(**kwargs)
+        outbox.deliver_due()
+        return outcomes
 
     return run
 

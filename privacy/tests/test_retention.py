@@ -21,6 +21,7 @@ from children.models import (
 from children.tests.factories import ChildFactory
 from cme import actions as cme_actions
 from cme.models import CmeCase
+from correspondence.models import Message
 from placements.models import Placement
 from placements.states import State
 from placements.tests.factories import PlacementFactory
@@ -246,6 +247,9 @@ def test_anonymise_blanks_related_records(after_retention):
     for risk in RiskAssessment.objects.filter(child=child):
         assert risk.summary == ""
     assert set(Event.objects.filter(child=child).values_list("note", flat=True)) == {""}
+    emails = Message.objects.filter(child=child)
+    assert emails.exists()
+    assert set(emails.values_list("subject", "text", "html")) == {("", "", "")}
     placement = Placement.objects.get(child=child)
     assert placement.reason == ""
     case = CmeCase.objects.get(child=child)

@@ -5,7 +5,6 @@ import json
 import pytest
 
 from audit.log import record
-from casework.models import Event
 from children.tests.factories import ChildFactory
 from privacy.subject_access import (
     CORRESPONDENCE_NOTE,
@@ -135,24 +134,17 @@ def test_export_correspondence_lists_emails(exported, school):
     correspondence = exported["correspondence"]
 
     assert correspondence["note"] == CORRESPONDENCE_NOTE
-    assert [email["kind"] for email in correspondence["emails"]] == [
-        "placement.send_request",
-        "placement.chased",
-    ]
-    assert correspondence["emails"][0]["recipient"] == school.email
-
-
-def test_export_correspondence_skips_chase_without_email(
-    child_with_history, friday_4_december
-):
-    Event.objects.filter(kind="placement.chased").update(
-        data={"number": 1, "school_emailed": False}
-    )
-
-    export = build_export(child_with_history, generated_by="test")
-
-    kinds = [email["kind"] for email in export["correspondence"]["emails"]]
-    assert kinds == ["placement.send_request"]
+    templates = [email["template"] for email in correspondence["emails"]]
+    assert templates[0] == "On-roll request"
+    request = correspondence["emails"][0]
+    assert request["recipient"] == school.email
+    assert request["template_version"] == 1
+    assert request["subject"].startswith("Please put Ruby")
+    assert "Ruby" in request["text"]
+    assert request["queued_at"] == "2026-12-04T10:00:00Z"
+    # The school's one-time reply link is a credential, not the child's data.
+    assert "/school/reply/" not in request["text"]
+    assert "[one-time reply link removed]" in request["text"]
 
 
 def test_export_lists_audit_entries(child_with_history, service_manager):

@@ -24,7 +24,7 @@ def test_page_renders_every_section(client, service_manager, child_with_history)
     for key, heading in SECTIONS:
         assertContains(response, f'id="{key}"')
         assertContains(response, heading)
-    assertContains(response, "Ruby Okafor", count=1)
+    assertContains(response, '<h1 class="govuk-heading-l">Ruby Okafor</h1>', count=1)
     assertContains(response, "Flat 2, Station Road")
     assertContains(response, "Ada Okafor")
     assertContains(response, "Letters from the previous school.")
