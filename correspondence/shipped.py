@@ -30,14 +30,20 @@ PLACEMENT_FIELDS = [
     "reply_link_expires_at",
 ]
 CHILD = ["child.full_name", "child.date_of_birth", "child.upn"]
+# Every letter of a removal challenge (removals.letters) has these fields.
 REMOVAL = [
     *CHILD,
     "school.name",
     "school.head_teacher",
+    "school.trust",
+    "authority.name",
     "case.pk",
+    "addressee",
     "deletion_on",
     "ground",
-    "reasons",
+    "destination",
+    "concerns",
+    "reason",
     "reply_due_on",
 ]
 FAIR_ACCESS = [*CHILD, "school.name", "school.head_teacher", "case.pk", "year_group"]
@@ -90,7 +96,26 @@ TEMPLATES = [
         "removal_challenge_formal",
         "Removal challenge (formal)",
         "Sent to the head teacher when the informal challenge has not settled it.",
-        [*REMOVAL, "informal_sent_on"],
+        REMOVAL,
+    ),
+    (
+        "removal_challenge_governing_board",
+        "Removal challenge (governing board)",
+        "Sent to a maintained school's governing board when the formal "
+        "challenge has not settled it.",
+        REMOVAL,
+    ),
+    (
+        "removal_challenge_trust",
+        "Removal challenge (academy trust)",
+        "Sent to an academy's trust when the formal challenge has not settled it.",
+        REMOVAL,
+    ),
+    (
+        "removal_challenge_dfe",
+        "Removal challenge (Department for Education)",
+        "Sent to the Department for Education when the trust has not settled it.",
+        REMOVAL,
     ),
     (
         "fair_access_allocation",

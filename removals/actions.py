@@ -597,4 +597,6 @@ def move_challenge(
         note=note.strip(),
     )
     if transition.letter:
-        letters.SENDERS[transition.letter](challenge, reply_due_on=challenge.due_on)
+        letters.SENDERS[transition.letter](
+            challenge, reply_due_on=challenge.due_on, actor=actor
+        )

@@ -1,98 +1,82 @@
-"""Letters of a removal challenge, rendered from templates and sent after commit.
+"""Letters of a removal challenge, queued in the outbox.
 
-One function per letter. Each renders a subject, a plain-text part and an
-HTML part from the templates in removals/templates/removals/letters. It
-stores the rendered letter on the challenge (ChallengeLetter) and its
-timeline. It sends the letter once the transaction that moved the challenge
-commits, so a rolled-back change sends nothing.
+One function per letter. Each renders the letter's email template
+(correspondence, removal_challenge_<stage>) and queues it in the outbox in
+the transaction that moves the challenge, so a rolled-back change sends
+nothing and a committed one is sent by the outbox worker, with retries. It
+keeps a ChallengeLetter naming the stage and the addressee, and notes the
+letter on the challenge's timeline.
 """
 
-import logging
 from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
+from access.models import User
 from casework.timeline import record_event
+from correspondence import outbox
 from removals.grounds import GROUNDS
 from removals.models import Challenge, ChallengeLetter
-
-logger = logging.getLogger(__name__)
 
 
 def _context(challenge: Challenge, reply_due_on: date | None, addressee: str) -> dict:
     notice = challenge.notice
+    ground = GROUNDS[notice.ground]
     return {
-        "challenge": challenge,
-        "notice": notice,
+        # The pupil as the school's notice names them.
+        "child": {
+            "full_name": notice.pupil_name,
+            "date_of_birth": notice.date_of_birth,
+            "upn": notice.upn,
+        },
         "school": notice.school,
-        "ground": GROUNDS[notice.ground],
-        "findings": notice.findings,
-        "reply_due_on": reply_due_on,
-        "addressee": addressee,
         "authority": challenge.authority,
+        "case": challenge,
+        "addressee": addressee,
+        "deletion_on": notice.deletion_on,
+        "ground": f"{ground.letter} ({ground.source}): {ground.title}",
+        "destination": notice.get_destination_display(),
+        "concerns": "\n".join(
+            f"- {finding['title']}: {finding['message']} (Rule: {finding['source']})"
+            for finding in notice.findings
+        ),
+        "reason": challenge.reason,
+        "reply_due_on": reply_due_on,
     }
 
 
 def _send(
     challenge: Challenge,
-    name: str,
+    stage: str,
     *,
     to: str,
     addressee: str,
     reply_due_on: date | None,
+    actor: User | None,
 ) -> ChallengeLetter:
-    context = _context(challenge, reply_due_on, addressee)
-    subject = render_to_string(f"removals/letters/{name}_subject.txt", context)
+    message = outbox.queue(
+        f"removal_challenge_{stage}",
+        to=to,
+        context=_context(challenge, reply_due_on, addressee),
+        case=challenge,
+        actor=actor,
+    )
     letter = ChallengeLetter.objects.create(
         challenge=challenge,
         stage=challenge.state,
-        to=to,
+        message=message,
         addressee=addressee,
-        subject=" ".join(subject.split()),
-        text=render_to_string(f"removals/letters/{name}.txt", context),
-        html=render_to_string(f"removals/letters/{name}.html", context),
         created_at=timezone.now(),
         reply_due_on=reply_due_on,
     )
     record_event(
         challenge,
         "removal_challenge.letter_sent",
-        note=f"{letter.subject} sent to {addressee} at {to}.",
-        data={"letter_id": letter.pk},
+        note=f"{message.subject} queued for {addressee} at {to}.",
+        data={"letter_id": letter.pk, "message_id": message.pk},
     )
-    message = EmailMultiAlternatives(
-        subject=letter.subject,
-        body=letter.text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-    )
-    message.attach_alternative(letter.html, "text/html")
-
-    def send() -> None:
-        try:
-            message.send()
-        except OSError as error:
-            # The challenge keeps its new stage and the letter stays recorded;
-            # the failure goes on the timeline so an officer can send it again.
-            logger.error(
-                "Sending letter %s for challenge %s failed: %s",
-                letter.pk,
-                challenge.pk,
-                error,
-            )
-            record_event(
-                challenge,
-                "removal_challenge.letter_failed",
-                note=f"{letter.subject}: {error}",
-                data={"letter_id": letter.pk},
-            )
-
-    transaction.on_commit(send)
     return letter
 
 
@@ -107,7 +91,7 @@ def _school_address(challenge: Challenge) -> str:
 
 
 def send_informal(
-    challenge: Challenge, *, reply_due_on: date | None
+    challenge: Challenge, *, reply_due_on: date | None, actor: User | None = None
 ) -> ChallengeLetter:
     school = challenge.notice.school
     return _send(
@@ -116,10 +100,13 @@ def send_informal(
         to=_school_address(challenge),
         addressee=school.head_teacher or f"The head teacher, {school.name}",
         reply_due_on=reply_due_on,
+        actor=actor,
     )
 
 
-def send_formal(challenge: Challenge, *, reply_due_on: date | None) -> ChallengeLetter:
+def send_formal(
+    challenge: Challenge, *, reply_due_on: date | None, actor: User | None = None
+) -> ChallengeLetter:
     school = challenge.notice.school
     return _send(
         challenge,
@@ -127,11 +114,12 @@ def send_formal(challenge: Challenge, *, reply_due_on: date | None) -> Challenge
         to=_school_address(challenge),
         addressee=school.head_teacher or f"The head teacher, {school.name}",
         reply_due_on=reply_due_on,
+        actor=actor,
     )
 
 
 def send_governing_board(
-    challenge: Challenge, *, reply_due_on: date | None
+    challenge: Challenge, *, reply_due_on: date | None, actor: User | None = None
 ) -> ChallengeLetter:
     # NOTE: schools.School has no address for the governing board, so the
     # letter goes to the school's address for the chair's attention.
@@ -142,10 +130,13 @@ def send_governing_board(
         to=_school_address(challenge),
         addressee=f"The chair of the governing board, {school.name}",
         reply_due_on=reply_due_on,
+        actor=actor,
     )
 
 
-def send_trust(challenge: Challenge, *, reply_due_on: date | None) -> ChallengeLetter:
+def send_trust(
+    challenge: Challenge, *, reply_due_on: date | None, actor: User | None = None
+) -> ChallengeLetter:
     # NOTE: schools.School has the trust's name but no address, so the
     # letter goes to the school's address for the trust's attention.
     school = challenge.notice.school
@@ -155,10 +146,13 @@ def send_trust(challenge: Challenge, *, reply_due_on: date | None) -> ChallengeL
         to=_school_address(challenge),
         addressee=f"The chief executive, {school.trust or 'the academy trust'}",
         reply_due_on=reply_due_on,
+        actor=actor,
     )
 
 
-def send_dfe(challenge: Challenge, *, reply_due_on: date | None) -> ChallengeLetter:
+def send_dfe(
+    challenge: Challenge, *, reply_due_on: date | None, actor: User | None = None
+) -> ChallengeLetter:
     address = settings.ONROLL_DFE_EMAIL
     if not address:
         raise ValidationError(
@@ -172,6 +166,7 @@ def send_dfe(challenge: Challenge, *, reply_due_on: date | None) -> ChallengeLet
         to=address,
         addressee="The Department for Education, regions group",
         reply_due_on=reply_due_on,
+        actor=actor,
     )
 
 

@@ -232,17 +232,20 @@ class Challenge(Case):
 
 
 class ChallengeLetter(models.Model):
-    """A letter sent at one stage of a challenge, as rendered and sent."""
+    """A letter sent at one stage of a challenge.
+
+    The email itself, as rendered and with its delivery, is the outbox's
+    Message; this row says which stage it belongs to and whom it addressed.
+    """
 
     challenge = models.ForeignKey(
         Challenge, on_delete=models.CASCADE, related_name="letters"
     )
     stage = models.CharField(max_length=30, choices=State)
-    to = models.EmailField()
+    message = models.OneToOneField(
+        "correspondence.Message", on_delete=models.PROTECT, related_name="+"
+    )
     addressee = models.CharField(max_length=200)
-    subject = models.CharField(max_length=300)
-    text = models.TextField()
-    html = models.TextField()
     created_at = models.DateTimeField()
     reply_due_on = models.DateField(null=True, blank=True)
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -21,10 +22,17 @@ from audit.log import record
 from casework.deadlines import london_today
 from casework.timeline import events_for
 from casework.transitions import StaleCase
+from correspondence.models import Message
 from placements.views import PAGE_SIZE, apply_validation_error
 from removals import actions, reports
 from removals.forms import ChallengeForm, ChallengeTransitionForm, MonthForm
-from removals.models import Challenge, Destination, PartnerFlag, RemovalNotice
+from removals.models import (
+    Challenge,
+    ChallengeLetter,
+    Destination,
+    PartnerFlag,
+    RemovalNotice,
+)
 from removals.states import TRANSITIONS, allowed_transitions
 from schools.schooldays import CalendarNotKnown
 
@@ -146,6 +154,14 @@ def challenge_list(request: HttpRequest) -> HttpResponse:
     challenges = (
         policy.visible_challenges(request.user, Challenge.objects.filter(is_open=True))
         .select_related("notice", "notice__school")
+        .annotate(
+            email_undelivered=Exists(
+                ChallengeLetter.objects.filter(
+                    challenge=OuterRef("pk"),
+                    message__status__in=[Message.Status.FAILED, Message.Status.REFUSED],
+                )
+            )
+        )
         .order_by("due_on", "pk")
     )
     page = Paginator(challenges, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -171,7 +187,7 @@ def challenge_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "transitions": allowed_transitions(challenge.state, challenge.notice.school)
             if can_act
             else [],
-            "letters": challenge.letters.all(),
+            "letters": challenge.letters.select_related("message"),
             "events": events_for(challenge).order_by("-at", "-pk"),
         },
     )

@@ -17,6 +17,9 @@ SHIPPED = [
     "cme_referral_acknowledgement",
     "removal_challenge_informal",
     "removal_challenge_formal",
+    "removal_challenge_governing_board",
+    "removal_challenge_trust",
+    "removal_challenge_dfe",
     "fair_access_allocation",
     "direction_consultation",
 ]

@@ -12,6 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('access', '0002_organisations'),
         ('children', '0001_initial'),
+        ('correspondence', '0001_initial'),
         ('schools', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -44,14 +45,11 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('stage', models.CharField(choices=[('opened', 'Opened, not yet sent'), ('informal', 'Informal challenge sent'), ('formal', 'Formal challenge sent'), ('governing_board', 'Escalated to the governing board'), ('trust', 'Escalated to the trust'), ('dfe', 'Escalated to the Department for Education'), ('reinstated', 'Pupil reinstated'), ('upheld', 'Removal upheld as lawful'), ('withdrawn', 'Challenge withdrawn')], max_length=30)),
-                ('to', models.EmailField(max_length=254)),
                 ('addressee', models.CharField(max_length=200)),
-                ('subject', models.CharField(max_length=300)),
-                ('text', models.TextField()),
-                ('html', models.TextField()),
                 ('created_at', models.DateTimeField()),
                 ('reply_due_on', models.DateField(blank=True, null=True)),
                 ('challenge', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='letters', to='removals.challenge')),
+                ('message', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='correspondence.message')),
             ],
             options={
                 'ordering': ['created_at', 'pk'],

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from casework.timeline import events_for
 from casework.transitions import StaleCase, TransitionNotAllowed
+from correspondence.models import Message
 from removals import actions
 from removals.models import Challenge, ChallengeLetter
 from removals.states import State
@@ -70,8 +71,13 @@ def test_challenge_route(challenge_at, officer, settings, kind, names, final, st
 
     assert challenge.state == final
     assert not challenge.is_open
-    letters = list(challenge.letters.values_list("stage", flat=True))
-    assert letters == stages
+    letters = list(challenge.letters.select_related("message__template_version"))
+    assert [letter.stage for letter in letters] == stages
+    # Each stage's letter is its own template, queued in the outbox.
+    assert [letter.message.template_version.template.name for letter in letters] == [
+        f"removal_challenge_{stage}" for stage in stages
+    ]
+    assert all(letter.message.status == Message.Status.QUEUED for letter in letters)
     assert challenge.outcome_note == "Outcome agreed with the school."
 
 
@@ -102,7 +108,9 @@ def test_informal_letter_sets_reply_deadline(challenge_at, officer):
     assert challenge.due_on == date(2026, 12, 11)
     letter = challenge.letters.get()
     assert letter.reply_due_on == date(2026, 12, 11)
-    assert "11 December 2026" in letter.text
+    assert "11 December 2026" in letter.message.text
+    assert "Parent denies it." in letter.message.text
+    assert letter.message.to == challenge.notice.school.email
     kinds = [event.kind for event in events_for(challenge)]
     assert "removal_challenge.letter_sent" in kinds
 
@@ -135,6 +143,9 @@ def test_dfe_escalation_needs_address(challenge_at, officer, settings):
     challenge.refresh_from_db()
     assert challenge.state == State.TRUST
     assert ChallengeLetter.objects.filter(stage=State.DFE).count() == 0
+    assert not Message.objects.filter(
+        template_version__template__name="removal_challenge_dfe"
+    ).exists()
 
 
 def test_stale_version_is_refused(challenge_at, officer):
@@ -172,3 +183,44 @@ def test_doubting_officer_opens_challenge_once(school_user, officer):
 
     assert first == second
     assert first.owner == officer
+
+
+def test_letter_lists_failed_checks(authority, officer):
+    school = SchoolFactory(authority=authority, type=School.Type.MAINTAINED)
+    # Notified three days after the deletion: the late-notice check fails.
+    notice, _ = actions.notify(
+        actor=school_user_for(school),
+        **notice_fields("F", deletion_on=date(2026, 12, 1)),
+    )
+    assert notice.findings
+    challenge = Challenge.objects.get(notice=notice)
+
+    _move(challenge, "send_informal", officer)
+
+    message = challenge.letters.get().message
+    for finding in notice.findings:
+        line = f"{finding['title']}: {finding['message']} (Rule: {finding['source']})"
+        assert line in message.text
+    assert "What concerns us" in message.html
+
+
+def test_undelivered_letter_flagged_on_list(client, authority, officer, settings):
+    settings.ONROLL_EMAIL_ALLOW_LIST = ["@allowed.example.org"]
+    school = SchoolFactory(authority=authority, email="office@school.example.net")
+    notice, _ = actions.notify(actor=school_user_for(school), **notice_fields("F"))
+    challenge = actions.open_challenge(notice, actor=officer, reason="Parent denies.")
+    client.force_login(officer)
+    assert (
+        "Letter not delivered"
+        not in client.get("/removals/challenges/").content.decode()
+    )
+
+    _move(challenge, "send_informal", officer)
+
+    message = challenge.letters.get().message
+    assert message.status == Message.Status.REFUSED
+    assert (
+        "Letter not delivered" in client.get("/removals/challenges/").content.decode()
+    )
+    page = client.get(f"/removals/challenges/{challenge.pk}/").content.decode()
+    assert "Email: Refused: address not allowed." in page
