@@ -137,7 +137,17 @@ def visible_children(user: Any, queryset: QuerySet) -> QuerySet:
     if organisation is None:
         return queryset.none()
     if is_la_staff(user):
-        return queryset.filter(authority_id=organisation.authority_id)
+        # A child's record belongs to the authority that opened it, and also
+        # opens to an authority that has taken on the child's CME case.
+        authority_id = organisation.authority_id
+        return queryset.filter(
+            Q(authority_id=authority_id)
+            | Q(
+                pk__in=_cme_model()
+                .objects.filter(authority_id=authority_id)
+                .values("child_id")
+            )
+        )
     if is_school_user(user):
         return queryset.filter(
             pk__in=_placements_model()

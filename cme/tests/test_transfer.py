@@ -45,6 +45,9 @@ def test_access_while_transfer_waits(
     assert _access(client, inclusion_officer, requested) == (True, 200)
     assert _access(client, other_inclusion_officer, requested) == (True, 200)
     assert _access(client, third_authority_officer, requested) == (False, 404)
+    # The child's record opens to the receiving authority only once it accepts.
+    client.force_login(other_inclusion_officer)
+    assert client.get(f"/children/{requested.child_id}/").status_code == 404
 
     client.force_login(other_inclusion_officer)
     page = client.get(f"/cme/{requested.pk}/").content.decode()
@@ -73,6 +76,9 @@ def test_accept_moves_ownership_and_access(
     assert _access(client, inclusion_officer, requested) == (False, 404)
     assert policy.can_act_on_cme_case(other_inclusion_officer, requested)
     assert not policy.can_act_on_cme_case(inclusion_officer, requested)
+    assert policy.can_view_child(other_inclusion_officer, requested.child)
+    client.force_login(other_inclusion_officer)
+    assert client.get(f"/children/{requested.child_id}/").status_code == 200
 
 
 def test_reject_needs_reason_and_keeps_sender(
