@@ -39,6 +39,7 @@ from cme.models import CmeCase, Enquiry, SafeguardingReferral
 from correspondence.models import Message
 from placements.models import Placement
 from privacy.models import RetentionRecord
+from removals.models import Challenge, RemovalNotice
 
 logger = logging.getLogger(__name__)
 
@@ -267,6 +268,22 @@ def _anonymise_rows(child: Child) -> None:
     SafeguardingReferral.objects.filter(case__child=child).update(
         concern="", outcome=""
     )
+    # A school's removal notice repeats the child's name, birth date, homes
+    # and family. The ground, dates, destination type and checks stay.
+    RemovalNotice.objects.filter(child=child).update(
+        first_name=ANONYMISED_NAME,
+        last_name=ANONYMISED_NAME,
+        date_of_birth=child.date_of_birth,
+        upn="",
+        address="",
+        parents=[],
+        answers={},
+        new_address="",
+        siblings="",
+        destination_school_name="",
+        destination_country="",
+    )
+    Challenge.objects.filter(child=child).update(reason="", outcome_note="")
 
 
 def anonymise_child(child_id: int, *, now: datetime) -> ChildRetention | None:

@@ -36,6 +36,7 @@ from cme.models import (
 from correspondence.models import Message
 from placements.models import Placement
 from placements.templatetags.onroll import event_label
+from removals.models import Challenge, RemovalNotice
 
 # Top-level keys of the export that hold records, with their headings, in the
 # order the HTML document shows them.
@@ -53,6 +54,8 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("cme_interim_provision", "Interim (section 19) provision"),
     ("cme_transfers", "Transfers between authorities"),
     ("deferred_places", "Deferred school places"),
+    ("removal_notices", "Notices of removal from a school roll"),
+    ("removal_challenges", "Challenges to a removal from roll"),
     ("timeline", "Timeline"),
     ("correspondence", "Correspondence"),
     ("audit_log", "Who viewed or changed the record"),
@@ -223,6 +226,7 @@ def build_export(child: Child, *, generated_by: str) -> dict[str, Any]:
         "placements": [record_fields(row) for row in placements],
         "cme_cases": [record_fields(row) for row in cme_cases],
         **_cme_sections(child),
+        **_removal_sections(child),
         "timeline": [_timeline_entry(event) for event in events],
         "correspondence": _correspondence(child),
         "audit_log": audit_section(child),
@@ -321,5 +325,31 @@ def _cme_sections(child: Child) -> dict[str, list]:
             for row in DeferredPlace.objects.filter(child=child)
             .select_related("school", "recorded_by")
             .order_by("pk")
+        ],
+    }
+
+
+def _removal_sections(child: Child) -> dict[str, list]:
+    """Return the child's removal notices and the challenges to them."""
+    notices = RemovalNotice.objects.filter(child=child).select_related(
+        "authority",
+        "school",
+        "destination_school",
+        "destination_authority",
+        "notified_by",
+        "upload",
+    )
+    challenges = Challenge.objects.filter(child=child).select_related(
+        "authority", "owner", "notice"
+    )
+    return {
+        # The fingerprint only detects a notice sent twice; it says nothing
+        # about the child.
+        "removal_notices": [
+            record_fields(row, exclude=("child", "fingerprint"))
+            for row in notices.order_by("deletion_on", "pk")
+        ],
+        "removal_challenges": [
+            record_fields(row) for row in challenges.order_by("opened_at", "pk")
         ],
     }
