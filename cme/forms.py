@@ -11,23 +11,20 @@ from django import forms
 
 from cme.enquiries import checklist
 from cme.models import CmeCase, Enquiry, SafeguardingReferral
-from placements.forms import GovukDateField, GovukForm, SchoolField, _note_field
+from placements.forms import (
+    GovukDateField,
+    GovukForm,
+    SchoolField,
+    _note_field,
+    case_version_field,
+)
 from schools.models import Authority, School
 
 SEX_CHOICES = [("F", "Female"), ("M", "Male"), ("U", "Not known")]
 
 
 class CaseActionForm(GovukForm):
-    version = forms.IntegerField(
-        widget=forms.HiddenInput,
-        min_value=1,
-        error_messages={
-            "required": "The form was sent without the case version. Reload the "
-            "case and try again.",
-            "invalid": "The form was sent with an invalid case version. Reload "
-            "the case and try again.",
-        },
-    )
+    version = case_version_field()
 
     def __init__(self, *args: Any, case: CmeCase, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"version": case.version})

@@ -358,14 +358,13 @@ class NewApplicationForm(GovukForm):
 # Case transitions -----------------------------------------------------------
 
 
-class TransitionForm(GovukForm):
-    """The input of one placement action, with the case version it was read at.
+def case_version_field() -> forms.IntegerField:
+    """Return the hidden field with the version of the case the form was read at.
 
-    Every field other than `version` is a keyword argument of the action, so
-    `action_data()` passes straight through and the action's errors map back.
+    The action compares it with the stored version (casework.transitions), so
+    a change made by someone else in between is rejected, not overwritten.
     """
-
-    version = forms.IntegerField(
+    return forms.IntegerField(
         widget=forms.HiddenInput,
         min_value=1,
         error_messages={
@@ -375,6 +374,16 @@ class TransitionForm(GovukForm):
             "the case and try again.",
         },
     )
+
+
+class TransitionForm(GovukForm):
+    """The input of one placement action, with the case version it was read at.
+
+    Every field other than `version` is a keyword argument of the action, so
+    `action_data()` passes straight through and the action's errors map back.
+    """
+
+    version = case_version_field()
 
     def __init__(self, *args: Any, placement: Placement, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"version": placement.version})

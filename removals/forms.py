@@ -5,7 +5,12 @@ from typing import Any
 
 from django import forms
 
-from placements.forms import GovukDateField, GovukForm, SchoolField
+from placements.forms import (
+    GovukDateField,
+    GovukForm,
+    SchoolField,
+    case_version_field,
+)
 from removals.grounds import GROUNDS, QUESTIONS, SPECIAL_SCHOOL_QUESTIONS, Question
 from removals.models import Destination
 from removals.states import TRANSITIONS
@@ -254,7 +259,7 @@ class ChallengeForm(GovukForm):
 
 
 class ChallengeTransitionForm(GovukForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = case_version_field()
     note = forms.CharField(
         label="Note",
         required=False,
@@ -269,7 +274,7 @@ class ChallengeTransitionForm(GovukForm):
 
 
 class ConfirmArrivalForm(GovukForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = case_version_field()
     starting_on = GovukDateField(label="The pupil's first day at your school")
 
 
