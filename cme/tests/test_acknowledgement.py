@@ -6,6 +6,8 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from casework.models import Event
 from casework.timeline import events_for
@@ -236,6 +238,43 @@ def test_unknown_review_day_sends_nothing(inclusion_officer):
     event = Event.objects.get(case_id=case.pk, kind="cme.acknowledgement_not_sent")
     assert REFERRER_EMAIL in event.note
     assert "Acknowledge the referral another way" in event.note
+
+
+@pytest.mark.django_db
+def test_case_page_lists_acknowledgement(client, inclusion_officer):
+    case = _record_referral(inclusion_officer)
+    client.force_login(inclusion_officer)
+
+    response = client.get(f"/cme/{case.pk}/")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "We have received your referral about Mina Lowfield" in page
+    assert "Missing education referral acknowledgement, template version 1" in page
+    assert f'<td class="govuk-table__cell">{REFERRER_EMAIL}</td>' in page
+    assert "Waiting to send" in page
+
+
+@pytest.mark.django_db
+def test_case_page_emails_queries_do_not_grow(client, inclusion_officer):
+    case = _record_referral(inclusion_officer)
+    client.force_login(inclusion_officer)
+    url = f"/cme/{case.pk}/"
+    client.get(url)  # Warm the content type and session caches.
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(queries.captured_queries)
+
+    with_1 = count()
+    for _ in range(5):
+        emails.queue_acknowledgement(case, actor=inclusion_officer)
+    with_6 = count()
+
+    assert with_6 == with_1
+    assert outbox.for_case(case).count() == 6
 
 
 @pytest.mark.django_db(transaction=True)
