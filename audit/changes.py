@@ -39,6 +39,7 @@ PERSONAL_FIELDS: dict[str, frozenset[str]] = {
             "last_known_address",
             "history",
             "referrer_name",
+            "referrer_email",
             "outcome_destination",
             "outcome_evidence",
         }

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -25,7 +26,7 @@ from casework.timeline import events_for, record_event
 from casework.transitions import StaleCase, TransitionNotAllowed, claim
 from children.models import Child
 from children.upn import check_upn, validate_upn
-from cme import outcomes
+from cme import emails, outcomes
 from cme.compulsory import csa_ends_on
 from cme.deadlines import set_review_deadline
 from cme.enquiries import checklist
@@ -70,6 +71,7 @@ def refer(
     referred_on: date | None = None,
     referrer_name: str = "",
     referrer_organisation: str = "",
+    referrer_email: str = "",
     last_known_address: str | None = None,
     calendars: CalendarCache | None = None,
 ) -> CmeCase:
@@ -77,7 +79,9 @@ def refer(
 
     A second referral from the same source case returns the case already
     opened rather than creating another. `referred_by` is None when Onroll
-    refers the child itself, as the placements sweep does.
+    refers the child itself, as the placements sweep does. A new case with a
+    `referrer_email` queues the referral acknowledgement (cme.emails) in this
+    transaction.
     """
     history = []
     source_case_type = ""
@@ -113,6 +117,7 @@ def refer(
         referred_by=referred_by,
         referrer_name=referrer_name,
         referrer_organisation=referrer_organisation,
+        referrer_email=referrer_email,
         reason=reason,
         last_known_school=last_known_school,
         last_known_address=last_known_address,
@@ -129,6 +134,7 @@ def refer(
     record_event(
         case, "cme.referred", actor=referred_by, to_state=State.OPEN, note=reason
     )
+    emails.queue_acknowledgement(case, actor=referred_by)
     record(
         "cme.refer",
         actor=referred_by,
@@ -251,6 +257,7 @@ def record_referral(
     upn: str = "",
     referrer_name: str = "",
     referrer_organisation: str = "",
+    referrer_email: str = "",
     last_known_address: str = "",
     last_known_school: School | None = None,
 ) -> CmeCase:
@@ -275,6 +282,15 @@ def record_referral(
         ]
     if not referrer_name.strip():
         errors["referrer_name"] = ["Enter who made the referral"]
+    referrer_email = referrer_email.strip()
+    if referrer_email:
+        try:
+            validate_email(referrer_email)
+        except ValidationError:
+            errors["referrer_email"] = [
+                f"{referrer_email} is not a valid email address. Enter an email "
+                "address like name@example.org, or leave it empty"
+            ]
     if not reason.strip():
         errors["reason"] = ["Enter why the child is thought to be missing education"]
     if errors:
@@ -299,6 +315,7 @@ def record_referral(
         referred_on=referred_on,
         referrer_name=referrer_name.strip(),
         referrer_organisation=referrer_organisation.strip(),
+        referrer_email=referrer_email,
         last_known_address=last_known_address.strip(),
     )
 

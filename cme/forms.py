@@ -240,6 +240,18 @@ class ReferralForm(GovukForm):
     referrer_organisation = forms.CharField(
         label="Their agency or authority", max_length=200, required=False
     )
+    referrer_email = forms.EmailField(
+        label="Referrer's email address",
+        max_length=254,
+        required=False,
+        help_text="Onroll emails them an acknowledgement with the case number.",
+        widget=forms.EmailInput(attrs={"spellcheck": "false"}),
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like "
+            "name@example.org",
+            "max_length": "The email address must be 254 characters or fewer",
+        },
+    )
     referred_on = GovukDateField(label="Date of referral")
     legal_first_name = forms.CharField(
         label="Child's legal first name",

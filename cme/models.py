@@ -73,6 +73,10 @@ class CmeCase(Case):
     referrer_organisation = models.CharField(
         max_length=200, blank=True, help_text="Their agency, school or authority."
     )
+    referrer_email = models.EmailField(
+        blank=True,
+        help_text="Where the referral acknowledgement goes; empty if not given.",
+    )
     reason = models.TextField()
     last_known_school = models.ForeignKey(
         "schools.School",

@@ -32,6 +32,7 @@ from cme.forms import ACTION_FORMS, DeferredPlaceForm, ReferralForm
 from cme.models import CmeCase, DeferredPlace, InterimProvision, MissingPeriod, Transfer
 from cme.pack import referral_pack
 from cme.states import TRANSITIONS, allowed_transitions
+from correspondence import outbox
 from placements.templatetags.onroll import event_label
 from placements.views import apply_validation_error
 from schools.calendars import CalendarCache
@@ -303,6 +304,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "packs": case.referral_packs.all(),
             "pending_transfer": actions.pending_transfer(case),
             "events": events_for(case).order_by("-at", "-pk"),
+            "messages_sent": outbox.for_case(case),
         },
     )
 

@@ -253,6 +253,7 @@ def _anonymise_rows(child: Child) -> None:
     Event.objects.filter(child=child).update(note="")
     # An email's subject and parts name the child.
     Message.objects.filter(child=child).update(subject="", text="", html="")
+    _blank_referrer_emails(child)
     # Free text on the cases can name people or places, so it is blanked too.
     # The states, dates and schools stay for statistics.
     Placement.objects.filter(child=child).update(reason="")
@@ -261,6 +262,7 @@ def _anonymise_rows(child: Child) -> None:
         last_known_address="",
         history=[],
         referrer_name="",
+        referrer_email="",
         outcome_destination="",
         outcome_evidence="",
     )
@@ -284,6 +286,32 @@ def _anonymise_rows(child: Child) -> None:
         destination_country="",
     )
     Challenge.objects.filter(child=child).update(reason="", outcome_note="")
+
+
+def _blank_referrer_emails(child: Child) -> None:
+    """Blank the referrers' addresses in the emails sent to them about the child.
+
+    A referrer's address is personal data, so it goes from the recipient and
+    error of each such email and from the "to" of its timeline events
+    (email.refused and email.failed). Runs before the cases are blanked,
+    because it reads the addresses from them.
+    """
+    addresses = set(
+        CmeCase.objects.filter(child=child)
+        .exclude(referrer_email="")
+        .values_list("referrer_email", flat=True)
+    )
+    if not addresses:
+        return
+    # NOTE: the audit log also stores the address of an email that was
+    # refused or not delivered (correspondence.outbox), and cannot be edited.
+    Message.objects.filter(child=child, to__in=addresses).update(to="", last_error="")
+    for event in Event.objects.filter(
+        child=child, kind__in=["email.refused", "email.failed"]
+    ):
+        if event.data.get("to") in addresses:
+            event.data["to"] = ""
+            event.save(update_fields=["data"])
 
 
 def anonymise_child(child_id: int, *, now: datetime) -> ChildRetention | None:

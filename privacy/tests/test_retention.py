@@ -336,3 +336,45 @@ def test_child_without_cases_anonymised(time_machine, authority):
     assert record.kind == "child"
     assert record.object_id == child.pk
     assert record.rule == "child_without_cases_years_after_creation = 6"
+
+
+@pytest.fixture
+def referred_with_emails(child_with_history, authority, officer):
+    """Add two referrals with referrer emails to the full-history child: one
+    acknowledged, one to an address this deployment may not email."""
+    for address in ("sam.referrer@example.org", "pat.referrer@example.com"):
+        cme_actions.refer(
+            child=child_with_history,
+            authority=authority,
+            source=CmeCase.Source.PUBLIC,
+            reason="Seen at home on school days.",
+            referred_by=officer,
+            referrer_name="Sam Referrer",
+            referrer_email=address,
+        )
+    return child_with_history
+
+
+def test_anonymise_blanks_referrer_emails(referred_with_emails, time_machine, school):
+    child = referred_with_emails
+    acknowledgements = Message.objects.filter(
+        child=child, template_version__template__name="cme_referral_acknowledgement"
+    )
+    assert set(acknowledgements.values_list("to", "status")) == {
+        ("sam.referrer@example.org", Message.Status.QUEUED),
+        ("pat.referrer@example.com", Message.Status.REFUSED),
+    }
+    time_machine.move_to("2040-03-15 10:00 +0000", tick=False)
+
+    _apply_retention()
+
+    emails = set(CmeCase.objects.filter(child=child).values_list("referrer_email"))
+    assert emails == {("",)}
+    assert set(acknowledgements.values_list("to", "last_error")) == {("", "")}
+    school_emails = Message.objects.filter(
+        child=child, template_version__template__name="on_roll_request"
+    )
+    assert set(school_emails.values_list("to", flat=True)) == {school.email}
+    refused = Event.objects.get(child=child, kind="email.refused")
+    assert refused.data["to"] == ""
+    assert refused.data["message_id"] == acknowledgements.get(status="refused").pk

@@ -6,6 +6,8 @@ import pytest
 
 from audit.log import record
 from children.tests.factories import ChildFactory
+from cme import actions as cme_actions
+from cme.models import CmeCase
 from privacy.subject_access import (
     CORRESPONDENCE_NOTE,
     SECTIONS,
@@ -167,3 +169,28 @@ def test_export_leaves_out_other_children(exported, authority):
     assert export["timeline"] == []
     assert export["addresses"] == []
     assert "Ruby" not in json.dumps(export)
+
+
+def test_export_referrer_email(child_with_history, authority, officer):
+    case = cme_actions.refer(
+        child=child_with_history,
+        authority=authority,
+        source=CmeCase.Source.PUBLIC,
+        reason="Seen at home on school days.",
+        referred_by=officer,
+        referrer_name="Sam Referrer",
+        referrer_email="sam.referrer@example.org",
+    )
+
+    export = json.loads(to_json(build_export(child_with_history, generated_by="-")))
+
+    cases = {row["id"]: row for row in export["cme_cases"]}
+    assert cases[case.pk]["referrer_name"] == "Sam Referrer"
+    assert cases[case.pk]["referrer_email"] == "sam.referrer@example.org"
+    [acknowledgement] = [
+        email
+        for email in export["correspondence"]["emails"]
+        if email["template"] == "Missing education referral acknowledgement"
+    ]
+    assert acknowledgement["recipient"] == "sam.referrer@example.org"
+    assert acknowledgement["case_id"] == case.pk
