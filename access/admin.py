@@ -9,6 +9,25 @@ class OnrollUserAdmin(UserAdmin):
     fieldsets = UserAdmin.fieldsets + (
         ("Onroll", {"fields": ("role", "organisation", "team")}),
     )
+    # User.clean() needs the role and organisation, so the add page asks for
+    # them with the username and password.
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                    "role",
+                    "organisation",
+                    "team",
+                ),
+            },
+        ),
+    )
     list_display = (
         "username",
         "first_name",
