@@ -104,13 +104,18 @@ def _counts(placements: QuerySet) -> dict[str, int]:
 def worklist(request: HttpRequest) -> HttpResponse:
     """Show LA staff their open cases: the home page, where sign-in leads.
 
-    A partner agency gets its shared children here instead, and an analyst
-    the dashboard.
+    A partner agency gets its shared children here instead, an analyst the
+    dashboard, a school its requests, and a site administrator with no
+    authority the admin pages.
     """
     if policy.is_partner(request.user):
         return shared_children(request)
     if policy.is_analyst(request.user):
         return redirect("access:dashboard")
+    if policy.is_school_user(request.user):
+        return redirect("school:requests")
+    if request.user.is_staff and not policy.is_la_staff(request.user):
+        return redirect("admin:index")
     if not policy.is_la_staff(request.user):
         raise PermissionDenied(
             "The worklist is for local authority staff. Your account is not linked "

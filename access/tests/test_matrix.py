@@ -116,9 +116,10 @@ ROWS: dict[str, tuple[Callable[[Record], str], tuple]] = {
     "login": (lambda r: "/sign-in/", (302, 302, 302, 302, 302, 302, 302, 200)),
     # The sign-out view accepts POST only.
     "logout": (lambda r: "/sign-out/", (405, 405, 405, 405, 405, 405, 405, 405)),
+    # Schools are sent to their requests, analysts to the dashboard.
     "placements:worklist": (
         lambda r: "/",
-        (200, 200, 403, 403, 200, 200, 302, LOGIN),
+        (200, 200, 302, 302, 200, 200, 302, LOGIN),
     ),
     "placements:check_off": (
         lambda r: "/check-off/",

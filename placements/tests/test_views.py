@@ -96,7 +96,7 @@ def test_page_redirects_anonymous_to_sign_in(client, placement_in, page):
 @pytest.mark.parametrize(
     ("page", "status"),
     [
-        ("worklist", 403),
+        ("worklist", 302),
         ("check-off list", 403),
         ("new application", 403),
         ("case", 200),
@@ -898,3 +898,15 @@ def test_refer_cme_closes_case(officer_client, placement_in):
     assert placement.state == State.REFERRED_CME
     assertContains(response, "Reported as not arrived")
     assertContains(response, "There is nothing you can do on this case")
+
+
+def test_home_sends_school_and_site_admin_on(client, school_user, authority):
+    client.force_login(school_user)
+    assert client.get("/").url == "/school/"
+
+    client.force_login(
+        UserFactory(
+            username="site-admin", authority=None, is_staff=True, is_superuser=True
+        )
+    )
+    assert client.get("/").url == "/admin/"
