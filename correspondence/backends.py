@@ -22,7 +22,7 @@ import smtplib
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from notifications_python_client.errors import HTTPError
+from notifications_python_client.errors import HTTPError, InvalidResponse
 from notifications_python_client.notifications import NotificationsAPIClient
 
 from correspondence.models import Message
@@ -89,8 +89,19 @@ def send_with_notify(message: Message) -> str:
             raise TemporaryFailure(
                 f"GOV.UK Notify failed to accept the message: {error}"
             ) from error
+        if error.status_code in (401, 403):
+            # A wrong or revoked key fails every message alike. Once the key
+            # is put right, the messages still within their tries go out.
+            raise TemporaryFailure(
+                f"GOV.UK Notify did not accept the API key: {error}. Check "
+                "ONROLL_NOTIFY_API_KEY."
+            ) from error
         raise PermanentFailure(
             f"GOV.UK Notify rejected the message: {error}"
+        ) from error
+    except InvalidResponse as error:
+        raise TemporaryFailure(
+            f"GOV.UK Notify sent a reply that is not valid JSON: {error}"
         ) from error
     return str(response.get("id", ""))
 

@@ -205,12 +205,29 @@ def deliver(message: Message, token: str, now: datetime) -> str:
                 message.refresh_from_db()
                 _record_outcome(message, "email.refused")
         return "refused"
+    max_attempts = settings.ONROLL_OUTBOX["max_attempts"]
+    if message.attempts > max_attempts:
+        # Every earlier try ended with its worker stopping before it could
+        # record the outcome, so this message may be what stops them.
+        return _fail(
+            message,
+            token,
+            f"Gave up after {max_attempts} attempts: the worker stopped during "
+            "each one. Check the worker's log for the cause.",
+        )
     try:
         reference = backends.send(message)
     except backends.TemporaryFailure as error:
         return _retry_or_fail(message, token, now, str(error))
     except backends.PermanentFailure as error:
         return _fail(message, token, str(error))
+    except Exception as error:
+        # An error no backend expected. Treat it as temporary, so one bad
+        # message neither stops the worker nor holds up the rest of the batch.
+        logger.exception("Message %s: unexpected error while sending", message.pk)
+        return _retry_or_fail(
+            message, token, now, f"Unexpected error while sending: {error!r}."
+        )
     mark_sent(message, token, reference)
     return "sent"
 

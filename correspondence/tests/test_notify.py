@@ -36,12 +36,17 @@ class StandInNotify(BaseHTTPRequestHandler):
             {"path": self.path, "scheme": scheme, "claims": claims, "body": body}
         )
         status = self.server.reply_status
+        if self.server.reply_raw is not None:
+            self._write(status, self.server.reply_raw)
+            return
         reply = (
             {"id": str(uuid.UUID(int=4)), "reference": body.get("reference")}
             if status == 201
             else {"status_code": status, "errors": [{"message": "stand-in error"}]}
         )
-        payload = json.dumps(reply).encode()
+        self._write(status, json.dumps(reply).encode())
+
+    def _write(self, status: int, payload: bytes) -> None:
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(payload)))
@@ -57,6 +62,7 @@ def notify_server(settings):
     server = HTTPServer(("127.0.0.1", 0), StandInNotify)
     server.received = []
     server.reply_status = 201
+    server.reply_raw = None
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     settings.ONROLL_EMAIL_SERVICE = "notify"
@@ -124,3 +130,28 @@ def test_default_base_url_is_the_real_notify_api():
     from django.conf import settings
 
     assert settings.ONROLL_NOTIFY_BASE_URL == "https://api.notifications.service.gov.uk"
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_notify_key_not_accepted_is_retried(
+    case, allocation_context, notify_server, status
+):
+    notify_server.reply_status = status
+    message = _queue(case, allocation_context)
+
+    assert outbox.deliver_due() == {"retrying": 1}
+
+    message.refresh_from_db()
+    assert message.status == Message.Status.QUEUED
+    assert "ONROLL_NOTIFY_API_KEY" in message.last_error
+
+
+def test_notify_reply_not_json_is_retried(case, allocation_context, notify_server):
+    notify_server.reply_raw = b"<html>gateway page</html>"
+    message = _queue(case, allocation_context)
+
+    assert outbox.deliver_due() == {"retrying": 1}
+
+    message.refresh_from_db()
+    assert message.status == Message.Status.QUEUED
+    assert "not valid JSON" in message.last_error

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from casework.models import Event
-from correspondence import outbox
+from correspondence import backends, outbox
 from correspondence.models import EmailTemplate, Message
 
 pytestmark = [
@@ -348,3 +348,49 @@ def test_send_outbox_loop_sends_until_stopped(
 
     assert rounds == [10]
     assert len(smtp_server.messages) == 1
+
+
+def test_unexpected_error_spares_the_batch(
+    case, allocation_context, smtp_server, monkeypatch
+):
+    first = _queue(case, allocation_context)
+    second = _queue(case, allocation_context)
+    send = backends.send
+
+    def fail_first(message):
+        if message.pk == first.pk:
+            raise ValueError("a bug in a backend")
+        return send(message)
+
+    monkeypatch.setattr(backends, "send", fail_first)
+
+    assert outbox.deliver_due() == {"retrying": 1, "sent": 1}
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == Message.Status.QUEUED
+    assert "a bug in a backend" in first.last_error
+    assert second.status == Message.Status.SENT
+    assert len(smtp_server.messages) == 1
+
+
+def test_worker_dying_every_try_gives_up(
+    case, allocation_context, smtp_server, time_machine, settings
+):
+    settings.ONROLL_OUTBOX = settings.ONROLL_OUTBOX | {"max_attempts": 2}
+    lease = timedelta(seconds=settings.ONROLL_OUTBOX["lease_seconds"])
+    message = _queue(case, allocation_context)
+    now = timezone.now()
+    # Two workers in turn claim the message and die before recording anything.
+    for _ in range(2):
+        assert len(outbox.claim(now, 10)) == 1
+        now += lease
+        time_machine.move_to(now, tick=False)
+
+    assert outbox.deliver_due() == {"failed": 1}
+
+    message.refresh_from_db()
+    assert message.status == Message.Status.FAILED
+    assert "Gave up after 2 attempts" in message.last_error
+    assert smtp_server.messages == []
+    assert Event.objects.filter(case_id=case.pk, kind="email.failed").exists()
