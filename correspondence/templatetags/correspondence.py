@@ -7,19 +7,21 @@ from django.utils.html import format_html, format_html_join
 register = template.Library()
 
 
+def _who_is_emailed() -> str:
+    allowed = settings.ONROLL_EMAIL_ALLOW_LIST
+    if not allowed:
+        return "It sends no email."
+    return format_html(
+        "It sends email only to {}.",
+        format_html_join(", ", "{}", ((entry,) for entry in allowed)),
+    )
+
+
 @register.simple_tag
 def email_banner() -> str:
     """Say, on every page of a deployment that is not production, who it emails."""
     if settings.ONROLL_PRODUCTION:
         return ""
-    allowed = settings.ONROLL_EMAIL_ALLOW_LIST
-    if allowed:
-        who = format_html(
-            "It sends email only to {}.",
-            format_html_join(", ", "{}", ((entry,) for entry in allowed)),
-        )
-    else:
-        who = "It sends no email."
     return format_html(
         '<div class="govuk-notification-banner" role="region" '
         'aria-labelledby="test-system-banner-title" '
@@ -30,7 +32,19 @@ def email_banner() -> str:
         '<div class="govuk-notification-banner__content">'
         '<p class="govuk-notification-banner__heading">This is not the live service. '
         "{}</p></div></div>",
-        who,
+        _who_is_emailed(),
+    )
+
+
+@register.simple_tag
+def admin_email_banner() -> str:
+    """Say the same on the admin pages, styled as one of the admin's warnings."""
+    if settings.ONROLL_PRODUCTION:
+        return ""
+    return format_html(
+        '<ul class="messagelist" role="region" aria-label="Test system">'
+        '<li class="warning">Test system: this is not the live service. {}</li></ul>',
+        _who_is_emailed(),
     )
 
 

@@ -101,3 +101,21 @@ def test_production_has_no_banner(client, settings):
     settings.SECURE_SSL_REDIRECT = False
 
     assert "Test system" not in client.get("/sign-in/").content.decode()
+
+
+@pytest.mark.parametrize("url", ["/admin/", "/admin/correspondence/emailtemplate/"])
+def test_admin_pages_say_it_is_a_test_system(admin_client, settings, url):
+    settings.ONROLL_PRODUCTION = False
+    settings.ONROLL_EMAIL_ALLOW_LIST = ["@example.org"]
+
+    page = admin_client.get(url).content.decode()
+
+    assert "Test system: this is not the live service." in page
+    assert "It sends email only to @example.org." in page
+
+
+def test_production_admin_has_no_banner(admin_client, settings):
+    settings.ONROLL_PRODUCTION = True
+    settings.SECURE_SSL_REDIRECT = False
+
+    assert "Test system" not in admin_client.get("/admin/").content.decode()
