@@ -64,6 +64,9 @@ class EmailTemplateAdmin(admin.ModelAdmin):
     ]
     inlines = [TemplateVersionInline]
 
+    class Media:
+        css = {"all": ["onroll/admin-preview.css"]}
+
     @admin.display(description="Merge fields")
     def fields_list(self, template: EmailTemplate) -> str:
         return ", ".join(f"{{{{ {field} }}}}" for field in template.merge_fields)
@@ -76,9 +79,10 @@ class EmailTemplateAdmin(admin.ModelAdmin):
         html = merge.render(template.html, sample, html=True)
         # The HTML part goes in a sandboxed frame, so nothing in it runs here.
         return format_html(
-            "<p><strong>Subject:</strong> {}</p><pre>{}</pre>"
+            "<p><strong>Subject:</strong> {}</p>"
+            '<pre class="onroll-preview-text">{}</pre>'
             '<iframe sandbox="" title="HTML part" srcdoc="{}" '
-            'style="width:100%;height:20em;border:1px solid #b1b4b6"></iframe>',
+            'class="onroll-preview-frame"></iframe>',
             " ".join(subject.split()),
             text,
             html,

@@ -154,3 +154,8 @@ def test_admin_previews_the_saved_version(admin_client):
     assert "Fair Access: [child.full_name] allocated to [school.name]" in page
     assert "admit the child by 18 December 2026" in page
     assert 'sandbox=""' in page
+    # The content security policy blocks inline styles, so the preview's
+    # layout comes from a stylesheet.
+    assert 'class="onroll-preview-frame"' in page
+    assert "onroll/admin-preview" in page
+    assert "style=" not in page.split('class="onroll-preview-text"')[1]
