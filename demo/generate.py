@@ -80,10 +80,14 @@ class DemoUser:
 DEMO_USERS = [
     DemoUser("officer.leics", "Hannah", "Wright", User.Role.ADMISSIONS_OFFICER, "855"),
     DemoUser("manager.leics", "Daniel", "Cooper", User.Role.SERVICE_MANAGER, "855"),
+    DemoUser("inclusion.leics", "Grace", "Okoye", User.Role.INCLUSION_OFFICER, "855"),
     DemoUser(
         "officer.leicester", "Asha", "Mistry", User.Role.ADMISSIONS_OFFICER, "856"
     ),
     DemoUser("manager.leicester", "Marcus", "Reid", User.Role.SERVICE_MANAGER, "856"),
+    DemoUser(
+        "inclusion.leicester", "Ben", "Hallam", User.Role.INCLUSION_OFFICER, "856"
+    ),
     DemoUser("officer.rutland", "Ellie", "Burton", User.Role.ADMISSIONS_OFFICER, "857"),
     DemoUser("manager.rutland", "Tom", "Hughes", User.Role.SERVICE_MANAGER, "857"),
     DemoUser("admin", "Sam", "Carter", User.Role.ADMINISTRATOR),

@@ -117,6 +117,11 @@ def test_users_sign_in_with_demo_password(demo):
         assert manager.role == User.Role.SERVICE_MANAGER
         assert manager.authority.code == code
 
+    for suffix, code in [("leics", "855"), ("leicester", "856")]:
+        inclusion = sign_in(username=f"inclusion.{suffix}", password=PASSWORD)
+        assert inclusion.role == User.Role.INCLUSION_OFFICER
+        assert inclusion.authority.code == code
+
     admin = sign_in(username="admin", password=PASSWORD)
     assert admin.is_staff
     assert admin.is_superuser
