@@ -127,7 +127,7 @@ def test_sweep_command_includes_cme(time_machine, open_case, settings):
     call_command("sweep_deadlines", stdout=out)
 
     assert "CME case" in dry_run.getvalue()
-    assert "cme_review_overdue 1" in out.getvalue()
+    assert "Swept 1 CME case: review flagged overdue 1." in out.getvalue()
 
 
 def test_overdue_review_on_worklist_and_exceptions(

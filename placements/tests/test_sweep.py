@@ -208,8 +208,11 @@ def test_command_reports_counts(requested, time_machine):
     call_command("sweep_deadlines", stdout=_Collect(output))
     call_command("sweep_deadlines", "--dry-run", stdout=_Collect(output))
 
-    assert output[0].strip() == "Swept 1 cases: chased 1."
-    assert output[-1].strip() == "0 cases due; nothing changed (dry run)."
+    assert output[0].strip() == "Swept 1 placement: chased 1."
+    assert output[1].strip() == "Swept 0 CME cases: none due."
+    assert output[-1].strip() == (
+        "Due: 0 placements, 0 CME cases, 0 awaited arrivals; nothing changed (dry run)."
+    )
 
 
 class _Collect:

@@ -335,9 +335,11 @@ def test_sweep_deadlines_command_refers_arrivals(
     call_command("sweep_deadlines", "--dry-run", stdout=dry_run)
     call_command("sweep_deadlines", stdout=output)
 
-    assert f"removal notice {notice.pk}: arrival due" in dry_run.getvalue()
-    assert "1 awaited arrivals due." in dry_run.getvalue()
-    assert "Swept 1 awaited arrivals: referred 1." in output.getvalue()
+    assert f"Removal notice {notice.pk}: arrival due" in dry_run.getvalue()
+    assert "1 awaited arrival;" in dry_run.getvalue()
+    assert (
+        "Swept 1 awaited arrival: referred as missing education 1." in output.getvalue()
+    )
     assert CmeCase.objects.get().source_case_id == notice.pk
 
 
