@@ -252,6 +252,10 @@ def test_send_outbox_once_command(case, allocation_context, smtp_server, capsys)
     assert len(smtp_server.messages) == 1
     assert "1 sent" in capsys.readouterr().out
 
+    call_command("send_outbox", "--once")
+
+    assert capsys.readouterr().out == "Outbox: nothing due.\n"
+
 
 def test_cancelled_message_is_not_sent(case, allocation_context, smtp_server):
     message = _queue(case, allocation_context)

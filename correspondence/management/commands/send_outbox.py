@@ -25,7 +25,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, once: bool = False, **options) -> None:
         if once:
-            self._round()
+            if not self._round():
+                self.stdout.write("Outbox: nothing due.")
             return
         stopping = []
         signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
@@ -36,8 +37,10 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             pass
 
-    def _round(self) -> None:
+    def _round(self) -> bool:
+        """Send what is due and print the outcomes; return whether any was due."""
         outcomes = outbox.deliver_due()
         if outcomes:
             summary = ", ".join(f"{n} {what}" for what, n in sorted(outcomes.items()))
             self.stdout.write(f"Outbox: {summary}.")
+        return bool(outcomes)
