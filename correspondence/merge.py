@@ -69,6 +69,13 @@ def fields_used(source: str, part: str = "text") -> set[str]:
     try:
         template = ENGINE.from_string(source)
     except TemplateSyntaxError as error:
+        if "{% load" in source:
+            # The engine has no tag libraries, so any {% load %} fails here
+            # with a message that lists none.
+            raise ValidationError(
+                f"The {where} uses {{% load %}}, which email templates cannot use. "
+                "Use {{ field }} and {% if field %} only."
+            ) from None
         raise ValidationError(
             f"The {where} is not a valid template: {error}. Check every {{{{ }}}} "
             "and {% %} is closed."
@@ -137,7 +144,9 @@ def sample_context(template_fields: list[str]) -> dict:
         target = context
         for parent in parents:
             target = target.setdefault(parent, {})
-        if last.endswith("_on") or last == "date_of_birth":
+        if last == "date_of_birth":
+            target[last] = date(2015, 3, 14)
+        elif last.endswith("_on"):
             target[last] = date(2026, 12, 18)
         elif last.endswith("_at"):
             target[last] = datetime(2026, 12, 18, 17, 0)

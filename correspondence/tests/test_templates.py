@@ -58,7 +58,7 @@ def test_field_in_a_condition_or_filter_argument_is_checked():
 @pytest.mark.parametrize(
     ("source", "refused"),
     [
-        ("{% load static %}", "not a valid template"),
+        ("{% load static %}", "{% load %}, which email templates cannot use"),
         ("{% include 'base.html' %}", "{% include %}"),
         ("{% for x in a %}{% endfor %}", "{% for %}"),
         ("{{ a|safe }}", "\u201csafe\u201d"),
