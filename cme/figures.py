@@ -4,11 +4,21 @@ The return counts the children missing education on the census date, with
 how long each had been missing and the primary reason. NOTE: the time bands
 below are Onroll's own, in school days. They are not checked against the DfE
 collection guide, so change them here if the guide differs.
+
+The DfE's "Children missing education" statistics methodology (explore
+education statistics) defines CME as in Education Act 1996 s436A: children
+of compulsory school age who are neither registered at a school nor
+receiving suitable education otherwise. A child below or over compulsory
+school age on the census date is therefore left out. NOTE: Onroll judges
+age on the census date itself. The collection guide ("Elective home
+education and children missing education: submit your data") was not
+checked for a different age rule.
 """
 
 from collections import Counter
 from datetime import date
 
+from cme.compulsory import is_of_compulsory_school_age
 from cme.days import school_days_missing, was_missing_on
 from cme.models import CmeCase
 from schools.calendars import CalendarCache
@@ -32,7 +42,8 @@ def census_figures(authority_id: int, census_date: date) -> dict:
     """Return the return's figures for the authority's cases on the census date.
 
     A child counts once however many cases they had, through the case with
-    the longest time missing.
+    the longest time missing. Children not of compulsory school age on the
+    census date are left out.
     """
     cases = (
         CmeCase.objects.filter(authority_id=authority_id, referred_on__lte=census_date)
@@ -42,6 +53,8 @@ def census_figures(authority_id: int, census_date: date) -> dict:
     calendars = CalendarCache()
     by_child: dict[int, tuple[int, CmeCase]] = {}
     for case in cases:
+        if not is_of_compulsory_school_age(case.child.date_of_birth, census_date):
+            continue
         periods = case.missing_periods.all()
         if not was_missing_on(case, census_date, periods):
             continue
