@@ -155,3 +155,26 @@ def test_return_counts_compulsory_age_only(
     assert figures["by_primary_reason"] == {
         "Applying for or awaiting a school place": children
     }
+
+
+def test_pages_show_compulsory_age_start(
+    client, time_machine, three_waiting, inclusion_officer
+):
+    _move(time_machine, date(2026, 12, 4))
+    client.force_login(inclusion_officer)
+    young = three_waiting["young"]
+    of_age = three_waiting["of_age"]
+    not_yet = "Not yet of compulsory school age (from 31 December 2026)"
+
+    waiting = client.get("/cme/waiting/").content.decode()
+    young_page = client.get(f"/cme/{young.pk}/").content.decode()
+    of_age_page = client.get(f"/cme/{of_age.pk}/").content.decode()
+    left_page = client.get(f"/cme/{three_waiting['left'].pk}/").content.decode()
+
+    assert not_yet in waiting
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric">25</td>' in waiting
+    assert not_yet in young_page
+    assert not_yet not in of_age_page
+    assert '<dd class="govuk-summary-list__value">25</dd>' in of_age_page
+    assert "when compulsory school age ended" in left_page
+    assert "26 June 2026" in left_page
