@@ -32,16 +32,22 @@ def _school_days_from(calendar: SchoolCalendar, first: date, last: date) -> int:
 
 
 def school_days_missing(
-    case: CmeCase, on: date, calendars: CalendarCache, periods=None
+    case: CmeCase,
+    on: date,
+    calendars: CalendarCache,
+    periods=None,
+    authority_id: int | None = None,
 ) -> int:
     """Return the school days the child was missing education up to and including `on`.
 
     The count starts on the day the child reaches compulsory school age and
     stops at the end of the school leaving date, so it is 0 for a child
     below compulsory school age on `on`. `periods` is the case's missing
-    periods when the caller has them (prefetched on a list page).
+    periods when the caller has them (prefetched on a list page). The days
+    are counted on the calendar of `authority_id`, by default the case's
+    authority now.
     """
-    calendar = calendars.for_authority(case.authority_id)
+    calendar = calendars.for_authority(authority_id or case.authority_id)
     if periods is None:
         periods = case.missing_periods.all()
     born_on = case.child.date_of_birth
