@@ -5,6 +5,10 @@ prescribed day on or after their fifth birthday. The Education (Start of
 Compulsory School Age) Order 1998 (SI 1998/1607) art 2 prescribes 31 August,
 31 December and 31 March. s8(3): it ends on the school leaving date, the
 last Friday in June of the school year in which the child turns 16.
+
+A child is missing education only while of compulsory school age (Education
+Act 1996 s436A), so `cme.days` counts school days missing inside these dates
+and the exception report and termly return leave out children outside them.
 """
 
 from datetime import date, timedelta
@@ -46,3 +50,13 @@ def csa_ends_on(born_on: date) -> date:
     if sixteenth <= date(sixteenth.year, 8, 31):
         return leaving
     return _last_friday_in_june(sixteenth.year + 1)
+
+
+def is_of_compulsory_school_age(born_on: date, on: date) -> bool:
+    """Return whether a child born on `born_on` is of compulsory school age on `on`.
+
+    Both end days count: s8(2) starts compulsory school age at the beginning
+    of the prescribed day, and s8(3) ends it at the end of the school leaving
+    date.
+    """
+    return csa_starts_on(born_on) <= on <= csa_ends_on(born_on)

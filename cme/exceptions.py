@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from access import policy
 from casework.exceptions import ExceptionRow
+from cme.compulsory import is_of_compulsory_school_age
 from cme.days import school_days_missing
 from cme.models import CmeCase
 from schools.calendars import CalendarCache
@@ -43,7 +44,11 @@ def overdue_reviews(user: Any, today: date) -> list[ExceptionRow]:
 
 
 def long_waits(user: Any, today: date) -> list[ExceptionRow]:
-    """Return children waiting longer than ONROLL_CME_WAITING_LIMIT_DAYS school days."""
+    """Return children waiting longer than ONROLL_CME_WAITING_LIMIT_DAYS school days.
+
+    A child below or over compulsory school age today is not missing
+    education (Education Act 1996 s436A), so is left out.
+    """
     limit = settings.ONROLL_CME_WAITING_LIMIT_DAYS
     cases = (
         _own_open_cases(user)
@@ -55,6 +60,8 @@ def long_waits(user: Any, today: date) -> list[ExceptionRow]:
     calendars = CalendarCache()
     rows = []
     for case in cases:
+        if not is_of_compulsory_school_age(case.child.date_of_birth, today):
+            continue
         try:
             days = school_days_missing(
                 case, today, calendars, periods=case.missing_periods.all()

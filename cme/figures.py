@@ -4,13 +4,27 @@ The return counts the children missing education on the census date, with
 how long each had been missing and the primary reason. NOTE: the time bands
 below are Onroll's own, in school days. They are not checked against the DfE
 collection guide, so change them here if the guide differs.
+
+The DfE's "Children missing education" statistics methodology (explore
+education statistics) defines CME as in Education Act 1996 s436A: children
+of compulsory school age who are neither registered at a school nor
+receiving suitable education otherwise. A child below or over compulsory
+school age on the census date is therefore left out. NOTE: Onroll judges
+age on the census date itself. The collection guide ("Elective home
+education and children missing education: submit your data") was not
+checked for a different age rule.
 """
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import date
 
+from django.db.models import Prefetch, Q
+
+from casework.deadlines import end_of_day
+from cme.compulsory import is_of_compulsory_school_age
 from cme.days import school_days_missing, was_missing_on
-from cme.models import CmeCase
+from cme.models import CmeCase, Transfer
 from schools.calendars import CalendarCache
 
 # (label, first school day of the band, last or None for no upper limit)
@@ -28,24 +42,69 @@ def _band(days: int) -> str:
     raise AssertionError(days)
 
 
+def responsible_authority_id(
+    case: CmeCase, day: date, accepted: Sequence[Transfer]
+) -> int:
+    """Return the id of the authority responsible for the case at the end of `day`.
+
+    `accepted` is the case's accepted transfers in the order they were
+    accepted. The case belongs to the sender of the first one until it is
+    accepted, and to each receiver from the moment it accepts, London time.
+    Requested, rejected and revoked transfers never move a case.
+    """
+    if not accepted:
+        return case.authority_id
+    owner_id = accepted[0].from_authority_id
+    day_ends_at = end_of_day(day)
+    for transfer in accepted:
+        if transfer.decided_at >= day_ends_at:
+            break
+        owner_id = transfer.to_authority_id
+    return owner_id
+
+
 def census_figures(authority_id: int, census_date: date) -> dict:
     """Return the return's figures for the authority's cases on the census date.
 
-    A child counts once however many cases they had, through the case with
-    the longest time missing.
+    A case counts under the authority responsible for it on the census date,
+    so a later transfer does not change a return already made. A child
+    counts once however many cases they had, through the case with the
+    longest time missing. Children not of compulsory school age on the
+    census date are left out.
     """
+    accepted = Transfer.objects.filter(status=Transfer.Status.ACCEPTED)
+    # Every authority that was ever responsible for a case is either its
+    # authority now or the sender of one of its accepted transfers.
+    sent = accepted.filter(from_authority_id=authority_id).values("case_id")
     cases = (
-        CmeCase.objects.filter(authority_id=authority_id, referred_on__lte=census_date)
+        CmeCase.objects.filter(
+            Q(authority_id=authority_id) | Q(pk__in=sent),
+            referred_on__lte=census_date,
+        )
         .select_related("child")
-        .prefetch_related("missing_periods")
+        .prefetch_related(
+            "missing_periods",
+            Prefetch(
+                "transfers",
+                queryset=accepted.order_by("decided_at", "pk"),
+                to_attr="accepted_transfers",
+            ),
+        )
     )
     calendars = CalendarCache()
     by_child: dict[int, tuple[int, CmeCase]] = {}
     for case in cases:
+        owner_id = responsible_authority_id(case, census_date, case.accepted_transfers)
+        if owner_id != authority_id:
+            continue
+        if not is_of_compulsory_school_age(case.child.date_of_birth, census_date):
+            continue
         periods = case.missing_periods.all()
         if not was_missing_on(case, census_date, periods):
             continue
-        days = school_days_missing(case, census_date, calendars, periods=periods)
+        days = school_days_missing(
+            case, census_date, calendars, periods=periods, authority_id=authority_id
+        )
         if case.child_id not in by_child or days > by_child[case.child_id][0]:
             by_child[case.child_id] = (days, case)
     reasons = Counter(

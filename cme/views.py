@@ -9,6 +9,7 @@ whose ValidationErrors are shown on the form they came from.
 
 import json
 import logging
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -26,7 +27,7 @@ from casework.timeline import events_for
 from casework.transitions import StaleCase
 from children.models import Child
 from cme import actions
-from cme.compulsory import csa_starts_on
+from cme.compulsory import csa_ends_on, csa_starts_on
 from cme.days import school_days_missing
 from cme.forms import ACTION_FORMS, DeferredPlaceForm, ReferralForm
 from cme.models import CmeCase, DeferredPlace, InterimProvision, MissingPeriod, Transfer
@@ -93,19 +94,39 @@ def worklist(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _with_days(cases: list[CmeCase], today) -> list[dict[str, Any]]:
+def _days_missing(
+    case: CmeCase, today: date, calendars: CalendarCache, periods=None
+) -> dict[str, Any]:
+    """Count the case's school days missing education for a page.
+
+    `days` is None when term dates are missing. `csa_starts_on` is set for a
+    child not yet of compulsory school age today, whose count is 0, and
+    `csa_ended_on` for a child over it, whose count stops on that day.
+    """
+    born_on = case.child.date_of_birth
+    starts_on = csa_starts_on(born_on)
+    ends_on = csa_ends_on(born_on)
+    try:
+        days = school_days_missing(case, today, calendars, periods=periods)
+    except CalendarNotKnown as error:
+        logger.warning("Days missing not counted for %s: %s", case, error)
+        days = None
+    return {
+        "days": days,
+        "csa_starts_on": starts_on if today < starts_on else None,
+        "csa_ended_on": ends_on if today > ends_on else None,
+    }
+
+
+def _with_days(cases: list[CmeCase], today: date) -> list[dict[str, Any]]:
     calendars = CalendarCache()
-    rows = []
-    for case in cases:
-        try:
-            days = school_days_missing(
-                case, today, calendars, periods=case.missing_periods.all()
-            )
-        except CalendarNotKnown as error:  # pragma: no cover - terms always loaded
-            logger.warning("Days missing not counted for %s: %s", case, error)
-            days = None
-        rows.append({"case": case, "days": days})
-    return rows
+    return [
+        {
+            "case": case,
+            **_days_missing(case, today, calendars, periods=case.missing_periods.all()),
+        }
+        for case in cases
+    ]
 
 
 @cme_staff_required
@@ -274,11 +295,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for(request, pk)
     today = london_today()
     record("cme.viewed", target=case)
-    try:
-        days = school_days_missing(case, today, CalendarCache())
-    except CalendarNotKnown as error:
-        logger.warning("Days missing not counted for %s: %s", case, error)
-        days = None
     enquiries = case.enquiries.select_related("kind", "made_by")
     done = {enquiry.kind_id for enquiry in enquiries}
     return render(
@@ -288,7 +304,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "case": case,
             "child": case.child,
             "today": today,
-            "days_missing": days,
+            "missing": _days_missing(case, today, CalendarCache()),
             "actions": available_actions(request.user, case),
             "enquiries": enquiries,
             "checklist": [

@@ -131,7 +131,9 @@ def _deferred_places(today: date, authority: Authority, officer: User) -> None:
     """Defer the reception place of up to three demo children not yet of compulsory age.
 
     Children born in the summer often start reception a year late, so the
-    demo picks children whose compulsory school age has not started.
+    demo picks children whose compulsory school age has not started. A child
+    with an open CME case is skipped, so that no demo child is both waiting
+    on a deferred place and listed as missing education.
     """
     school = (
         School.objects.filter(authority=authority, phase=School.Phase.PRIMARY)
@@ -142,9 +144,9 @@ def _deferred_places(today: date, authority: Authority, officer: User) -> None:
         return
     young = [
         child
-        for child in Child.objects.filter(authority=authority).order_by(
-            "-date_of_birth", "pk"
-        )[:20]
+        for child in Child.objects.filter(authority=authority)
+        .exclude(pk__in=CmeCase.objects.filter(is_open=True).values("child_id"))
+        .order_by("-date_of_birth", "pk")[:20]
         if csa_starts_on(child.date_of_birth) > today
     ]
     september = date(today.year + (today.month >= 9), 9, 1)

@@ -37,6 +37,7 @@ from children.models import (
     VulnerabilityCharacteristic,
 )
 from cme import actions as cme_actions
+from cme.compulsory import is_of_compulsory_school_age
 from cme.models import CmeCase
 from correspondence.models import Message
 from demo import identities, journeys, vulnerability
@@ -356,7 +357,12 @@ def _generate(
     _draw_homes_and_records(drawn, faker, today)
 
     states = journeys.assign_states(
-        run_rng, [bool(d.kinds & vulnerability.SOCIAL_CARE) for d in drawn]
+        run_rng,
+        [bool(d.kinds & vulnerability.SOCIAL_CARE) for d in drawn],
+        [
+            is_of_compulsory_school_age(d.identity.child.date_of_birth, today)
+            for d in drawn
+        ],
     )
     for child, plan in zip(drawn, journeys.plan_cases(run_rng, states), strict=True):
         child.plan = plan

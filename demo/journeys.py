@@ -266,24 +266,34 @@ def allocate(total: int, weights: dict[str, int]) -> dict[str, int]:
     return counts
 
 
-def assign_states(rng: random.Random, has_social_worker: list[bool]) -> list[str]:
+def assign_states(
+    rng: random.Random,
+    has_social_worker: list[bool],
+    of_compulsory_school_age: list[bool],
+) -> list[str]:
     """Give each child a final state, in STATE_WEIGHTS proportions.
 
     Children with a social worker are SOCIAL_WORKER_CME_FACTOR times as likely
     to be the ones referred as missing education (weighted sampling without
-    replacement, by the Efraimidis-Spirakis keys u ** (1 / weight)).
+    replacement, by the Efraimidis-Spirakis keys u ** (1 / weight)). Only a
+    child of compulsory school age today is referred, because a younger
+    reception child is not missing education (Education Act 1996 s436A). If
+    too few children are of that age, the referrals left over end as received.
     """
     counts = allocate(len(has_social_worker), STATE_WEIGHTS)
     keys = [
         rng.random() ** (1 / (SOCIAL_WORKER_CME_FACTOR if flag else 1.0))
         for flag in has_social_worker
     ]
-    by_key = sorted(range(len(keys)), key=lambda index: keys[index], reverse=True)
+    eligible = [index for index, flag in enumerate(of_compulsory_school_age) if flag]
+    by_key = sorted(eligible, key=lambda index: keys[index], reverse=True)
+    referred = by_key[: counts[State.REFERRED_CME]]
     states: list[str] = [""] * len(keys)
-    for index in by_key[: counts[State.REFERRED_CME]]:
+    for index in referred:
         states[index] = State.REFERRED_CME
     others = [state for state, count in counts.items() for _ in range(count)]
     others = [state for state in others if state != State.REFERRED_CME]
+    others += [State.RECEIVED] * (counts[State.REFERRED_CME] - len(referred))
     rng.shuffle(others)
     rest = iter(others)
     return [state or next(rest) for state in states]

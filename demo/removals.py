@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from access.models import Organisation, Share, User
 from casework.deadlines import london_today
 from children.models import Child
+from cme.compulsory import is_of_compulsory_school_age
 from cme.models import CmeCase
 from demo.models import DemoChild
 from removals import actions
@@ -116,11 +117,17 @@ def generate_demo_removals(
         .order_by("pk")[:1]
     )
     others = list(demo_children.exclude(pk__in=[c.pk for c in shared]).order_by("pk"))
-    children = shared + others
+    today = london_today()
+    # A removal to an unknown destination opens a CME case, and only a child
+    # of compulsory school age can be missing education.
+    children = [
+        child
+        for child in shared + others
+        if is_of_compulsory_school_age(child.date_of_birth, today)
+    ]
     if origin is None or len(children) < 8:
         return 0
     registrar = _registrar(origin)
-    today = london_today()
     told_in_writing = {"parent_told_in_writing": "yes"}
     moved = {"lives_out_of_reach": "yes"}
     on_roll_elsewhere = {

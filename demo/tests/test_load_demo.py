@@ -34,7 +34,8 @@ from children.models import (
 )
 from children.tests.factories import ChildFactory
 from children.upn import is_temporary_upn, validate_upn
-from cme.models import CmeCase
+from cme.compulsory import is_of_compulsory_school_age
+from cme.models import CmeCase, DeferredPlace
 from correspondence import outbox
 from demo.identities import (
     birth_date_in_year_group,
@@ -42,7 +43,7 @@ from demo.identities import (
     year_group_for,
     year_group_label,
 )
-from demo.journeys import allocate
+from demo.journeys import STATE_WEIGHTS, allocate, assign_states
 from demo.models import DemoChild
 from placements.deadlines import set_deadline
 from placements.models import Placement
@@ -404,6 +405,43 @@ def test_cme_referrals_opened(demo):
         assert case.child_id == placement.child_id
         assert case.opened_at == placement.closed_at
         assert case.history
+
+
+def test_cme_children_of_compulsory_school_age(frozen_time):
+    # 200 children, enough that reception children not yet of compulsory
+    # school age are among those the demo could refer as missing education.
+    call_command("load_demo", "--children", "200", stdout=StringIO())
+    open_cases = CmeCase.objects.filter(is_open=True).select_related("child")
+    deferred = set(DeferredPlace.objects.values_list("child_id", flat=True))
+
+    assert open_cases.exists()
+    for case in open_cases:
+        assert is_of_compulsory_school_age(case.child.date_of_birth, TODAY), case
+        assert case.child_id not in deferred, case
+
+
+@pytest.mark.parametrize("children", [60, 200])
+def test_cme_referrals_of_compulsory_age(children):
+    rng = random.Random(7)
+    # Every third child is a reception child not yet of compulsory school age.
+    of_age = [index % 3 != 0 for index in range(children)]
+
+    states = assign_states(rng, [False] * children, of_age)
+
+    referred = [i for i, state in enumerate(states) if state == State.REFERRED_CME]
+    assert len(referred) == allocate(children, STATE_WEIGHTS)[State.REFERRED_CME]
+    assert all(of_age[index] for index in referred)
+
+
+def test_cme_referrals_left_over_end_received():
+    counts = allocate(30, STATE_WEIGHTS)
+
+    states = assign_states(random.Random(7), [False] * 30, [False] * 30)
+
+    assert State.REFERRED_CME not in states
+    assert Counter(states)[State.RECEIVED] == (
+        counts[State.RECEIVED] + counts[State.REFERRED_CME]
+    )
 
 
 def test_sweep_acts_on_overdue_cases(demo):
