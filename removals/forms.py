@@ -11,7 +11,13 @@ from placements.forms import (
     SchoolField,
     case_version_field,
 )
-from removals.grounds import GROUNDS, QUESTIONS, SPECIAL_SCHOOL_QUESTIONS, Question
+from removals.grounds import (
+    GROUNDS,
+    QUESTIONS,
+    SPECIAL_SCHOOL_QUESTIONS,
+    Question,
+    asks_la_consent,
+)
 from removals.models import Destination
 from removals.states import TRANSITIONS
 from schools.models import Authority, School
@@ -158,21 +164,26 @@ class NoticeForm(GovukForm):
                     question,
                     f"Answer the question for ground {ground.letter}: {question.text}",
                 )
-        if school.type == School.Type.SPECIAL:
+        if school.is_special:
             for question in SPECIAL_SCHOOL_QUESTIONS:
                 self.fields[question_field_name(SPECIAL, question.key)] = (
                     _question_field(question, f"Answer the question: {question.text}")
                 )
 
+    def _answered_groups(self) -> tuple[str, ...]:
+        """Return the question groups the chosen ground needs answered."""
+        chosen = self.data.get("ground", "")
+        if chosen in GROUNDS and asks_la_consent(chosen, self.school):
+            return (chosen, SPECIAL)
+        return (chosen,)
+
     def full_clean(self) -> None:
         super().full_clean()
         # Only the chosen ground's questions count, so a typing slip under
         # another ground must not stop the notice.
-        chosen = self.data.get("ground", "")
+        prefixes = tuple(f"q_{group}_" for group in self._answered_groups())
         for name in list(self._errors or {}):
-            if name.startswith("q_") and not name.startswith(
-                (f"q_{chosen}_", f"q_{SPECIAL}_")
-            ):
+            if name.startswith("q_") and not name.startswith(prefixes):
                 del self._errors[name]
 
     def ground_sections(self) -> list[dict]:
@@ -191,12 +202,19 @@ class NoticeForm(GovukForm):
     def special_fields(self) -> list:
         return [self[name] for name in self.fields if name.startswith(f"q_{SPECIAL}_")]
 
+    def grounds_without_la_consent(self) -> list[str]:
+        """Return the letters of the grounds that need no answers to special_fields."""
+        return [
+            letter
+            for letter in GROUNDS
+            if not GROUNDS[letter].needs_la_consent_at_special_school
+        ]
+
     def action_data(self) -> dict[str, Any]:
         data = self.cleaned_data
-        ground = data["ground"]
         answers = {}
         for name, value in data.items():
-            for prefix in (f"q_{ground}_", f"q_{SPECIAL}_"):
+            for prefix in (f"q_{group}_" for group in self._answered_groups()):
                 if name.startswith(prefix) and value not in (None, ""):
                     answers[name.removeprefix(prefix)] = value
         parents = [

@@ -14,6 +14,7 @@ from access.tests.factories import ShareFactory
 from children.tests.factories import ChildFactory, VulnerabilityFactory
 from cme.models import CmeCase
 from removals.models import Challenge, RemovalNotice, RemovalUpload
+from removals.tests.conftest import school_user_for
 from removals.tests.factories import (
     ChallengeFactory,
     PartnerFlagFactory,
@@ -95,8 +96,6 @@ def test_form_asks_only_the_chosen_grounds_questions(client, school_user):
 
 
 def test_form_shows_la_questions_to_special_school(client, authority):
-    from removals.tests.conftest import school_user_for
-
     special = SchoolFactory(authority=authority, type=School.Type.SPECIAL)
     client.force_login(school_user_for(special))
 
@@ -104,6 +103,33 @@ def test_form_shows_la_questions_to_special_school(client, authority):
 
     assert response.status_code == 200
     assert "q_special_placed_by_la" in response.context["form"].errors
+    assertContains(response, "You need not answer these questions for grounds D, E")
+
+
+def test_form_asks_special_academy_la_questions(client, authority):
+    academy = SchoolFactory(
+        authority=authority, type=School.Type.ACADEMY, is_special=True
+    )
+    client.force_login(school_user_for(academy))
+
+    response = client.post("/school/removals/new/", _form_data())
+
+    assert response.status_code == 200
+    assert "q_special_la_consent_given" in response.context["form"].errors
+
+
+def test_special_school_notifies_death_without_la_questions(client, authority):
+    special = SchoolFactory(authority=authority, type=School.Type.SPECIAL)
+    client.force_login(school_user_for(special))
+    data = _form_data(ground="K")
+    del data["q_F_parent_told_in_writing"]
+
+    response = client.post("/school/removals/new/", data)
+
+    notice = RemovalNotice.objects.get()
+    assert response.status_code == 302
+    assert notice.answers == {}
+    assert notice.findings == []
 
 
 # Upload ------------------------------------------------------------------------
