@@ -75,6 +75,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "notice": notice,
             "is_staff": is_staff,
+            "show_identity": policy.can_see_removal_identity(request.user, notice),
             "can_challenge": policy.can_act_on_removal(request.user, notice),
             "challenges": notice.challenges.all() if is_staff else [],
             "events": events_for(notice).order_by("-at", "-pk") if is_staff else None,

@@ -302,6 +302,52 @@ def test_partner_sees_flag_while_shared(client, school, officer, police, partner
     assert client.get(f"/removals/{notice.pk}/").status_code == 404
 
 
+@pytest.mark.parametrize("identity_shared", [True, False])
+def test_partner_sees_identity_only_if_shared(
+    client, school, officer, police, partner, identity_shared
+):
+    notice = RemovalNoticeFactory(
+        school=school,
+        notified_by=officer,
+        date_of_birth=date(2015, 3, 14),
+        upn="B801200005001",
+    )
+    PartnerFlagFactory(notice=notice, organisation=police)
+    ShareFactory(
+        child=notice.child,
+        organisation=police,
+        shared_by=officer,
+        identity=identity_shared,
+    )
+    client.force_login(partner)
+
+    response = client.get(f"/removals/{notice.pk}/")
+
+    assert response.status_code == 200
+    assertContains(response, notice.pupil_name)
+    if identity_shared:
+        assertContains(response, "14 March 2015")
+        assertContains(response, "B801200005001")
+    else:
+        assertNotContains(response, "14 March 2015")
+        assertNotContains(response, "B801200005001")
+
+
+def test_officer_sees_pupil_identity(client, school, officer):
+    notice = RemovalNoticeFactory(
+        school=school,
+        notified_by=officer,
+        date_of_birth=date(2015, 3, 14),
+        upn="B801200005001",
+    )
+    client.force_login(officer)
+
+    response = client.get(f"/removals/{notice.pk}/")
+
+    assertContains(response, "14 March 2015")
+    assertContains(response, "B801200005001")
+
+
 def test_vulnerable_removal_reaches_partner_page(
     client, school_user, authority, officer, police, partner
 ):
