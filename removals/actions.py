@@ -367,6 +367,10 @@ def _route(notice: RemovalNotice, calendars: CalendarCache) -> None:
             "knowing where the pupil has gone.",
             last_known_school=notice.school,
             source_case=notice,
+            # None lets refer() fall back to the child's latest address.
+            last_known_address=notice.last_known_address or None,
+            referrer_name=notice.notifier_name,
+            referrer_organisation=notice.school.name,
         )
     elif notice.destination == Destination.SCHOOL and notice.destination_school:
         _await_arrival(notice, calendars)

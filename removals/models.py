@@ -166,6 +166,11 @@ class RemovalNotice(models.Model):
     def ground_title(self) -> str:
         return GROUNDS[self.ground].title
 
+    @property
+    def last_known_address(self) -> str:
+        """The new address if the school gave one, else the pupil's address."""
+        return self.new_address or self.address
+
 
 class PartnerFlag(models.Model):
     """A removal of a child with a vulnerability alert, flagged to a partner.

@@ -185,6 +185,21 @@ def test_unknown_destination_opens_cme_case(school_user, school):
     assert case.source == CmeCase.Source.UNKNOWN_DESTINATION
     assert case.last_known_school == school
     assert case.source_case_id == notice.pk
+    assert case.last_known_address == "12 Station Road, Hinckley LE10 1AA"
+    assert case.referrer_name == "Pat Registrar"
+    assert case.referrer_organisation == school.name
+
+
+def test_unknown_destination_case_keeps_new_address(school_user):
+    actions.notify(
+        actor=school_user,
+        **notice_fields(
+            "F", destination="unknown", new_address="4 Mill Lane, Coalville LE67 2AA"
+        ),
+    )
+
+    case = CmeCase.objects.get()
+    assert case.last_known_address == "4 Mill Lane, Coalville LE67 2AA"
 
 
 @pytest.mark.parametrize(
@@ -286,6 +301,7 @@ def test_unconfirmed_arrival_is_referred_by_sweep(school_user, other_school):
     assert notice.arrival == RemovalNotice.Arrival.REFERRED_CME
     case = CmeCase.objects.get()
     assert case.source_case_id == notice.pk
+    assert case.last_known_address == notice.address
     assert sweep.sweep(timezone.now() + timedelta(days=60)) == {}
 
 
