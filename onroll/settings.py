@@ -259,6 +259,20 @@ ONROLL_RETENTION = {
         "ONROLL_RETAIN_CHILD_WITHOUT_CASES_YEARS", 6
     ),
 }
+# Calendar days a school's CSV file of removal notices keeps its rows after
+# upload if the school never confirms it (privacy.retention), because the
+# rows name pupils and parents. The default is a local choice, not a
+# statutory period.
+ONROLL_RETAIN_UNCONFIRMED_UPLOAD_DAYS = env.int(
+    "ONROLL_RETAIN_UNCONFIRMED_UPLOAD_DAYS", default=30
+)
+if ONROLL_RETAIN_UNCONFIRMED_UPLOAD_DAYS < 1:
+    raise ImproperlyConfigured(
+        "ONROLL_RETAIN_UNCONFIRMED_UPLOAD_DAYS is "
+        f"{ONROLL_RETAIN_UNCONFIRMED_UPLOAD_DAYS}, but an upload must keep its "
+        "rows for at least one day so the school can confirm it. Set it to 1 or "
+        "more."
+    )
 # The address of this Onroll site as schools reach it, used to build the
 # absolute links in emails.
 ONROLL_BASE_URL = env.str("ONROLL_BASE_URL", default="http://127.0.0.1:8000")

@@ -289,7 +289,9 @@ def preview_upload(*, actor: User, filename: str, content: bytes) -> RemovalUplo
     """Read a CSV file of notices and keep its rows for the user to confirm.
 
     The same file uploaded again by the same school returns the first upload,
-    confirmed or not, so no notice is saved twice.
+    confirmed or not, so no notice is saved twice. If that upload was never
+    confirmed and retention has deleted its rows, the file is read again
+    into it.
     """
     if not policy.can_notify_removal(actor):
         raise PermissionDenied(
@@ -301,9 +303,26 @@ def preview_upload(*, actor: User, filename: str, content: bytes) -> RemovalUplo
     existing = RemovalUpload.objects.filter(
         school=school, fingerprint=file_fingerprint
     ).first()
-    if existing is not None:
+    if existing is not None and (
+        existing.confirmed_at is not None or existing.rows_cleared_at is None
+    ):
         return existing
     rows, problems = uploads.parse(content, school)
+    if existing is not None:
+        existing.filename = filename[:200]
+        existing.uploaded_by = actor
+        existing.uploaded_at = timezone.now()
+        existing.rows = rows
+        existing.problems = problems
+        existing.rows_cleared_at = None
+        existing.save()
+        record(
+            "removal.upload",
+            actor=actor,
+            target=existing,
+            data={"rows": len(rows), "problems": len(problems), "again": True},
+        )
+        return existing
     upload = RemovalUpload.objects.create(
         school=school,
         fingerprint=file_fingerprint,
@@ -328,21 +347,46 @@ def confirm_upload(upload: RemovalUpload, *, actor: User) -> tuple[int, int]:
 
     A row whose notice the school already sent (in this file or another) is
     counted as old and not saved again. A second confirmation saves nothing.
+    The rows and problems are deleted once the notices are saved, because
+    the notices now contain what the school sent. The counts stay.
     """
     if not policy.can_notify_removal(actor) or actor.school_id != upload.school_id:
         raise PermissionDenied("Only the school that uploaded the file can confirm it.")
+    now = timezone.now()
     claimed = RemovalUpload.objects.filter(
-        pk=upload.pk, confirmed_at__isnull=True
-    ).update(confirmed_at=timezone.now())
+        pk=upload.pk, confirmed_at__isnull=True, rows_cleared_at__isnull=True
+    ).update(confirmed_at=now)
     if claimed != 1:
+        upload.refresh_from_db()
+        if upload.confirmed_at is not None:
+            raise TransitionNotAllowed(
+                f"{upload.filename} was already confirmed, so its notices are saved."
+            )
         raise TransitionNotAllowed(
-            f"{upload.filename} was already confirmed, so its notices are saved."
+            f"{upload.filename} was not confirmed in time, so its lines were "
+            "deleted. Upload the file again to check and save it."
         )
     created = existing = 0
     for row in upload.rows:
         _, is_new = notify(actor=actor, upload=upload, **uploads.from_json(row))
         created += is_new
         existing += not is_new
+    upload.confirmed_at = now
+    upload.saved_count = created
+    upload.already_notified_count = existing
+    upload.rows = []
+    upload.problems = []
+    upload.rows_cleared_at = now
+    upload.save(
+        update_fields=[
+            "confirmed_at",
+            "saved_count",
+            "already_notified_count",
+            "rows",
+            "problems",
+            "rows_cleared_at",
+        ]
+    )
     record(
         "removal.upload_confirm",
         actor=actor,

@@ -207,12 +207,56 @@ def test_upload_saves_only_on_confirm_and_never_twice(client, school_user):
     second_confirm = client.post(again.url)
     assert second_confirm.status_code == 200
     assertContains(second_confirm, "already confirmed")
+    assertContains(second_confirm, "2 new notices saved")
 
     # The same rows in a different file are recognised row by row.
     _upload(client, HEADER + SECOND_GOOD_ROW + GOOD_ROW)
     client.post(f"/school/removals/upload/{RemovalUpload.objects.latest('pk').pk}/")
     assert RemovalNotice.objects.count() == 2
     assert CmeCase.objects.count() == 1
+
+
+def test_confirmed_upload_keeps_counts_not_rows(client, school_user):
+    client.force_login(school_user)
+    # Maya is notified on the form first, so her line in the file is old.
+    client.post("/school/removals/new/", _form_data())
+    preview = _upload(client, HEADER + GOOD_ROW + SECOND_GOOD_ROW + BAD_ROWS)
+
+    client.post(preview.url)
+
+    upload = RemovalUpload.objects.get()
+    assert upload.rows == []
+    assert upload.problems == []
+    assert upload.rows_cleared_at == upload.confirmed_at
+    assert (upload.saved_count, upload.already_notified_count) == (1, 1)
+    page = client.get(preview.url)
+    assertContains(page, "1 new notice saved, and 1 line already notified before")
+    assertNotContains(page, "Leo")
+    assertNotContains(page, "14/03/2015")
+    assertNotContains(page, "Save ")
+
+
+def test_expired_upload_is_read_again(client, school_user):
+    client.force_login(school_user)
+    content = HEADER + GOOD_ROW
+    preview = _upload(client, content)
+    upload = RemovalUpload.objects.get()
+    upload.rows = []
+    upload.problems = []
+    upload.rows_cleared_at = upload.uploaded_at
+    upload.save()
+
+    expired = client.get(preview.url)
+    refused = client.post(preview.url)
+    again = _upload(client, content)
+    confirmed = client.post(again.url)
+
+    assertContains(expired, "was not confirmed in time")
+    assertNotContains(expired, "Save ")
+    assertContains(refused, "Upload the file again")
+    assert again.url == preview.url
+    assert confirmed.status_code == 302
+    assert RemovalNotice.objects.get().first_name == "Maya"
 
 
 @pytest.mark.parametrize(
