@@ -538,10 +538,12 @@ def confirm_arrival(
 @transaction.atomic
 def open_challenge(
     notice: RemovalNotice, *, actor: User | None, reason: str
-) -> Challenge:
-    """Open a challenge to the notice; `actor` is None when a failed check opens it.
+) -> tuple[Challenge, bool]:
+    """Open a challenge to the notice and return it with whether it is new.
 
-    A notice has at most one open challenge, which a second call returns.
+    `actor` is None when a failed check opens it. A notice has at most one
+    open challenge. A second call returns that challenge, and an officer's
+    reason is added to its timeline as a note so that it is not lost.
     """
     if actor is not None and not policy.can_act_on_removal(actor, notice):
         raise TransitionNotAllowed(
@@ -551,7 +553,15 @@ def open_challenge(
         raise ValidationError({"reason": "Enter why the removal is being challenged."})
     existing = Challenge.objects.filter(notice=notice, is_open=True).first()
     if existing is not None:
-        return existing
+        if actor is not None:
+            record("removal_challenge.add_note", actor=actor, target=existing)
+            record_event(
+                existing,
+                "removal_challenge.note_added",
+                actor=actor,
+                note=reason.strip(),
+            )
+        return existing, False
     challenge = Challenge.objects.create(
         authority_id=notice.authority_id,
         child_id=notice.child_id,
@@ -574,7 +584,7 @@ def open_challenge(
         to_state=State.OPENED,
         note=reason.strip(),
     )
-    return challenge
+    return challenge, True
 
 
 def _reply_due_on(challenge: Challenge, state: str) -> date | None:

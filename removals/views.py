@@ -77,6 +77,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_staff": is_staff,
             "show_identity": policy.can_see_removal_identity(request.user, notice),
             "can_challenge": policy.can_act_on_removal(request.user, notice),
+            "open_challenge": _open_challenge(notice) if is_staff else None,
             "challenges": notice.challenges.all() if is_staff else [],
             "events": events_for(notice).order_by("-at", "-pk") if is_staff else None,
         },
@@ -94,17 +95,30 @@ def open_challenge(request: HttpRequest, pk: int) -> HttpResponse:
     form = ChallengeForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:
-            challenge = actions.open_challenge(
+            challenge, created = actions.open_challenge(
                 notice, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, "Challenge opened")
+            if created:
+                messages.success(request, "Challenge opened")
+            else:
+                messages.info(
+                    request,
+                    f"Challenge {challenge.pk} to this removal was already open, so "
+                    "your reason was added to its timeline as a note.",
+                )
             return redirect("removals:challenge", pk=challenge.pk)
     return render(
-        request, "removals/open_challenge.html", {"notice": notice, "form": form}
+        request,
+        "removals/open_challenge.html",
+        {"notice": notice, "form": form, "open_challenge": _open_challenge(notice)},
     )
+
+
+def _open_challenge(notice: RemovalNotice) -> Challenge | None:
+    return notice.challenges.filter(is_open=True).first()
 
 
 @la_staff_required

@@ -25,7 +25,10 @@ def challenge_at(authority, officer, django_capture_on_commit_callbacks):
     def build(kind: str = School.Type.MAINTAINED) -> Challenge:
         school = SchoolFactory(authority=authority, type=kind, trust="Oak Trust")
         notice, _ = actions.notify(actor=school_user_for(school), **notice_fields("F"))
-        return actions.open_challenge(notice, actor=officer, reason="Parent denies it.")
+        challenge, _ = actions.open_challenge(
+            notice, actor=officer, reason="Parent denies it."
+        )
+        return challenge
 
     return build
 
@@ -178,11 +181,21 @@ def test_school_cannot_open_challenge(school_user):
 def test_doubting_officer_opens_challenge_once(school_user, officer):
     notice, _ = actions.notify(actor=school_user, **notice_fields("F"))
 
-    first = actions.open_challenge(notice, actor=officer, reason="Doubt.")
-    second = actions.open_challenge(notice, actor=officer, reason="Doubt again.")
+    first, first_created = actions.open_challenge(
+        notice, actor=officer, reason="Doubt."
+    )
+    second, second_created = actions.open_challenge(
+        notice, actor=officer, reason="Doubt again."
+    )
 
     assert first == second
+    assert (first_created, second_created) == (True, False)
     assert first.owner == officer
+    second.refresh_from_db()
+    assert second.reason == "Doubt."
+    note = events_for(first).get(kind="removal_challenge.note_added")
+    assert note.note == "Doubt again."
+    assert note.actor == officer
 
 
 def test_letter_lists_failed_checks(authority, officer):
@@ -208,7 +221,9 @@ def test_undelivered_letter_flagged_on_list(client, authority, officer, settings
     settings.ONROLL_EMAIL_ALLOW_LIST = ["@allowed.example.org"]
     school = SchoolFactory(authority=authority, email="office@school.example.net")
     notice, _ = actions.notify(actor=school_user_for(school), **notice_fields("F"))
-    challenge = actions.open_challenge(notice, actor=officer, reason="Parent denies.")
+    challenge, _ = actions.open_challenge(
+        notice, actor=officer, reason="Parent denies."
+    )
     client.force_login(officer)
     assert (
         "Letter not delivered"

@@ -531,3 +531,34 @@ def test_officer_opens_challenge_from_notice(client, school, officer):
     challenge = Challenge.objects.get()
     assert response.url == f"/removals/challenges/{challenge.pk}/"
     assert challenge.owner == officer
+
+
+def test_notice_with_open_challenge_links_to_it(client, school, officer):
+    challenge = ChallengeFactory(notice__school=school, notice__notified_by=officer)
+    client.force_login(officer)
+
+    page = client.get(f"/removals/{challenge.notice.pk}/")
+
+    assertNotContains(page, "Challenge this removal")
+    assertContains(page, f'href="/removals/challenges/{challenge.pk}/"')
+    assertContains(page, f"Go to the open challenge {challenge.pk}")
+
+
+def test_second_challenge_adds_reason_as_note(client, school, officer):
+    challenge = ChallengeFactory(notice__school=school, notice__notified_by=officer)
+    client.force_login(officer)
+
+    form = client.get(f"/removals/{challenge.notice.pk}/challenge/")
+    response = client.post(
+        f"/removals/{challenge.notice.pk}/challenge/",
+        {"reason": "The family were seen at home last week."},
+        follow=True,
+    )
+
+    assertContains(form, "is already open")
+    assert Challenge.objects.count() == 1
+    assert response.redirect_chain[-1][0] == f"/removals/challenges/{challenge.pk}/"
+    assertContains(response, "your reason was added to its timeline as a note")
+    assertContains(response, "The family were seen at home last week.")
+    challenge.refresh_from_db()
+    assert challenge.reason == "The parent says they did not ask for home education."
