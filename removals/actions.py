@@ -52,6 +52,9 @@ logger = logging.getLogger(__name__)
 
 _KIND_LABELS = {"academy": "an academy", "maintained": "a maintained school"}
 
+# The actor label on the timeline of a challenge that failed checks opened.
+AUTOMATIC_CHECKS = "Onroll (automatic checks)"
+
 # Each letter's reply deadline, as a key of ONROLL_REMOVALS.
 _REPLY_DAYS = {
     State.INFORMAL: "informal_reply_days",
@@ -583,6 +586,9 @@ def open_challenge(
         actor=actor,
         to_state=State.OPENED,
         note=reason.strip(),
+        # Event.actor_label shows acted_by when no user acted, so the
+        # timeline names the checks and not the deadline sweep.
+        data={} if actor is not None else {"acted_by": AUTOMATIC_CHECKS},
     )
     return challenge, True
 

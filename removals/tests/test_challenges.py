@@ -239,3 +239,26 @@ def test_undelivered_letter_flagged_on_list(client, authority, officer, settings
     )
     page = client.get(f"/removals/challenges/{challenge.pk}/").content.decode()
     assert "Email: Refused: address not allowed." in page
+
+
+def test_timeline_names_who_acted(client, authority, officer):
+    school = SchoolFactory(authority=authority)
+    # Notified after the deletion, so the checks open the challenge.
+    notice, _ = actions.notify(
+        actor=school_user_for(school),
+        **notice_fields("F", deletion_on=date(2026, 12, 1)),
+    )
+    challenge = Challenge.objects.get(notice=notice)
+    _move(challenge, "send_informal", officer)
+    client.force_login(officer)
+
+    page = client.get(f"/removals/challenges/{challenge.pk}/").content.decode()
+
+    events = {event.kind: event for event in events_for(challenge)}
+    assert events["removal_challenge.opened"].actor_label == (
+        "Onroll (automatic checks)"
+    )
+    assert events["removal_challenge.letter_sent"].actor == officer
+    assert events["removal_challenge.send_informal"].actor == officer
+    assert "Onroll (automatic checks)" in page
+    assert "Onroll (deadline sweep)" not in page
