@@ -19,7 +19,7 @@ from removals.grounds import (
     asks_la_consent,
 )
 from removals.models import Destination
-from removals.states import TRANSITIONS
+from removals.states import CLOSED_STATES, TRANSITIONS
 from schools.models import Authority, School
 
 SPECIAL = "special"
@@ -61,9 +61,20 @@ class NoticeForm(GovukForm):
 
     show_optional_labels = True
 
-    first_name = forms.CharField(label="First name", max_length=100)
-    last_name = forms.CharField(label="Last name", max_length=100)
-    date_of_birth = GovukDateField(label="Date of birth")
+    first_name = forms.CharField(
+        label="First name",
+        max_length=100,
+        error_messages={"required": "Enter the pupil's first name"},
+    )
+    last_name = forms.CharField(
+        label="Last name",
+        max_length=100,
+        error_messages={"required": "Enter the pupil's last name"},
+    )
+    date_of_birth = GovukDateField(
+        label="Date of birth",
+        error_messages={"required": "Enter the pupil's date of birth"},
+    )
     upn = forms.CharField(
         label="Unique pupil number (UPN)",
         required=False,
@@ -101,6 +112,7 @@ class NoticeForm(GovukForm):
         label="Date of deletion",
         help_text="The day the name comes off the register, or will. For example "
         "27 11 2026.",
+        error_messages={"required": "Enter the date of deletion"},
     )
     destination = forms.ChoiceField(
         label="Where is the pupil going?",
@@ -143,8 +155,16 @@ class NoticeForm(GovukForm):
         required=False,
         max_length=300,
     )
-    notifier_name = forms.CharField(label="Your name", max_length=200)
-    notifier_role = forms.CharField(label="Your role", max_length=100)
+    notifier_name = forms.CharField(
+        label="Your name",
+        max_length=200,
+        error_messages={"required": "Enter your name"},
+    )
+    notifier_role = forms.CharField(
+        label="Your role",
+        max_length=100,
+        error_messages={"required": "Enter your role"},
+    )
 
     def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -282,13 +302,20 @@ class ChallengeTransitionForm(GovukForm):
         label="Note",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Required when you record an outcome.",
+        help_text="Added to the challenge's timeline.",
     )
 
     def __init__(self, *args: Any, challenge: Any, name: str, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"version": challenge.version})
         super().__init__(*args, **kwargs)
         self.transition = TRANSITIONS[name]
+        # removals.actions.move_challenge rejects an outcome without a note.
+        if self.transition.target in CLOSED_STATES:
+            note = self.fields["note"]
+            note.required = True
+            note.label = "Outcome"
+            note.help_text = "What was decided, and how it was reached."
+            note.error_messages["required"] = "Enter the outcome and how it was reached"
 
 
 class ConfirmArrivalForm(GovukForm):

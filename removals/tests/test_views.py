@@ -95,6 +95,26 @@ def test_form_asks_only_the_chosen_grounds_questions(client, school_user):
     assertContains(response, 'value="Maya"')
 
 
+def test_blank_form_names_each_required_field(client, school_user):
+    client.force_login(school_user)
+
+    response = client.post("/school/removals/new/", {})
+
+    errors = response.context["form"].errors
+    expected = {
+        "first_name": "Enter the pupil's first name",
+        "last_name": "Enter the pupil's last name",
+        "date_of_birth": "Enter the pupil's date of birth",
+        "ground": "Choose the ground for deletion",
+        "deletion_on": "Enter the date of deletion",
+        "destination": "Choose where the pupil is going",
+        "notifier_name": "Enter your name",
+        "notifier_role": "Enter your role",
+    }
+    assert errors == {name: [message] for name, message in expected.items()}
+    assertNotContains(response, "This field is required")
+
+
 def test_form_shows_la_questions_to_special_school(client, authority):
     special = SchoolFactory(authority=authority, type=School.Type.SPECIAL)
     client.force_login(school_user_for(special))
@@ -531,6 +551,36 @@ def test_officer_opens_challenge_from_notice(client, school, officer):
     challenge = Challenge.objects.get()
     assert response.url == f"/removals/challenges/{challenge.pk}/"
     assert challenge.owner == officer
+
+
+@pytest.mark.parametrize(
+    ("name", "note_required"),
+    [
+        ("send_informal", False),
+        ("reinstate", True),
+        ("uphold", True),
+        ("withdraw", True),
+    ],
+)
+def test_outcome_note_is_labelled_required(
+    client, school, officer, name, note_required
+):
+    challenge = ChallengeFactory(notice__school=school, notice__notified_by=officer)
+    client.force_login(officer)
+    url = f"/removals/challenges/{challenge.pk}/{name}/"
+
+    page = client.get(url)
+    blank = client.post(url, {"version": challenge.version, "note": ""})
+
+    label = page.content.decode().split('for="id_note"', 1)[1].split("</label>")[0]
+    assert ("(optional)" in label) is not note_required
+    if note_required:
+        assert blank.status_code == 200
+        assertContains(blank, "Enter the outcome and how it was reached")
+        challenge.refresh_from_db()
+        assert challenge.is_open
+    else:
+        assert blank.status_code == 302
 
 
 def test_notice_with_open_challenge_links_to_it(client, school, officer):
