@@ -267,17 +267,34 @@ def _csv_response(filename: str, content: str) -> HttpResponse:
 
 @la_staff_required
 def unknown_destinations_report(request: HttpRequest) -> HttpResponse:
-    """List a month's removals to an unknown destination, as a page or CSV."""
+    """List a month's removals to an unknown destination, as a page or CSV.
+
+    An invalid month gets a 400 response, as plain text for CSV or as the
+    page with the error and no rows, never another month's removals.
+    """
     form = MonthForm(request.GET or None)
+    wants_csv = request.GET.get("format") == "csv"
+    if form.is_bound and not form.is_valid():
+        errors = " ".join(form.errors.get("month", form.non_field_errors()))
+        if wants_csv:
+            return HttpResponse(
+                f"{errors}.\n", status=400, content_type="text/plain; charset=utf-8"
+            )
+        return render(
+            request,
+            "removals/reports/unknown_destinations.html",
+            {"form": form, "month": None, "notices": []},
+            status=400,
+        )
     month = london_today().replace(day=1)
-    if form.is_bound and form.is_valid() and form.cleaned_data["month"]:
+    if form.is_bound and form.cleaned_data["month"]:
         month = form.cleaned_data["month"]
     notices = reports.unknown_destinations(request.user, month)
     record(
         "removal.report_unknown_destinations",
         data={"month": month.strftime("%Y-%m"), "notices": [n.pk for n in notices]},
     )
-    if request.GET.get("format") == "csv":
+    if wants_csv:
         rows = [
             [
                 n.pk,

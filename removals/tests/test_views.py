@@ -505,6 +505,27 @@ def test_unknown_destinations_report_by_month(client, school, officer):
     assert [row[0] for row in rows[1:]] == [str(november.pk)]
 
 
+@pytest.mark.parametrize("month", ["2026-13", "November", "2026-00"])
+def test_invalid_month_shows_no_removals(client, school, officer, month):
+    notice = RemovalNoticeFactory(
+        school=school, notified_by=officer, destination="unknown"
+    )
+    client.force_login(officer)
+    url = f"/removals/reports/unknown-destinations/?month={month}"
+
+    page = client.get(url)
+    download = client.get(url + "&format=csv")
+
+    assert page.status_code == 400
+    assertContains(page, "Enter the month as year-month", status_code=400)
+    assertNotContains(page, notice.pupil_name, status_code=400)
+    assertNotContains(page, "Download this month", status_code=400)
+    assert download.status_code == 400
+    assert download["Content-Type"].startswith("text/plain")
+    assert "Enter the month as year-month" in download.content.decode()
+    assert notice.pupil_name not in download.content.decode()
+
+
 def test_counts_report_groups_by_school_ground_destination(
     client, school, other_school, officer
 ):
