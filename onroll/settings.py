@@ -313,6 +313,9 @@ ONROLL_REMOVALS = {
     # school days of the deletion, or the sweep opens a CME case. A local
     # limit, like ONROLL_SCHOOL_REPLY_DAYS.
     "arrival_days": env.int("ONROLL_REMOVAL_ARRIVAL_DAYS", default=10),
+    # Calendar days ahead a planned deletion may be notified. A local limit
+    # against mistyped years, not a rule of SI 2024/208.
+    "max_days_ahead": env.int("ONROLL_REMOVAL_MAX_DAYS_AHEAD", default=60),
     # Ground H: school days after a leave of absence ends without the pupil
     # returning (SI 2006/1751 reg 8; unconfirmed for SI 2024/208).
     "leave_not_returned_days": env.int("ONROLL_REMOVAL_LEAVE_DAYS", default=10),

@@ -119,8 +119,18 @@ def validate_notice(school: School, fields: dict[str, Any]) -> dict[str, Any]:
         errors["date_of_birth"] = (
             f"The date of birth, {long_date(date_of_birth)}, must be in the past."
         )
-    if fields.get("deletion_on") is None:
+    deletion_on = fields.get("deletion_on")
+    if deletion_on is None:
         errors["deletion_on"] = "Enter the date of deletion, or the planned date."
+    else:
+        days_ahead = checks.limit("max_days_ahead")
+        latest = london_today() + timedelta(days=days_ahead)
+        if deletion_on > latest:
+            errors["deletion_on"] = (
+                f"The date of deletion, {long_date(deletion_on)}, is more than "
+                f"{days_ahead} days ahead. Enter a date no later than "
+                f"{long_date(latest)}, or notify the removal nearer the time."
+            )
     cleaned["upn"] = _clean_upn(fields.get("upn") or "", errors)
     try:
         cleaned["answers"] = checks.clean_answers(

@@ -49,6 +49,39 @@ def test_planned_deletion_is_on_time(school_user):
     assert notice.findings == []
 
 
+def test_deletion_far_ahead_is_rejected(school_user):
+    with pytest.raises(ValidationError) as raised:
+        actions.notify(
+            actor=school_user, **notice_fields("F", deletion_on=date(2035, 12, 4))
+        )
+
+    message = raised.value.message_dict["deletion_on"][0]
+    assert "4 December 2035" in message
+    assert "60 days" in message
+    assert "2 February 2027" in message
+    assert not RemovalNotice.objects.exists()
+
+
+def test_deletion_at_the_limit_is_accepted(school_user):
+    notice, created = actions.notify(
+        actor=school_user, **notice_fields("F", deletion_on=date(2027, 2, 2))
+    )
+
+    assert created
+    assert notice.findings == []
+
+
+def test_days_ahead_limit_is_a_setting(school_user, settings):
+    settings.ONROLL_REMOVALS = settings.ONROLL_REMOVALS | {"max_days_ahead": 5}
+
+    with pytest.raises(ValidationError) as raised:
+        actions.notify(
+            actor=school_user, **notice_fields("F", deletion_on=date(2026, 12, 10))
+        )
+
+    assert "more than 5 days ahead" in raised.value.message_dict["deletion_on"][0]
+
+
 @pytest.mark.parametrize("ground", ["H", "I"])
 def test_no_joint_enquiries_opens_challenge(school_user, ground):
     fields = notice_fields(ground)

@@ -279,6 +279,32 @@ def test_expired_upload_is_read_again(client, school_user):
     assert RemovalNotice.objects.get().first_name == "Maya"
 
 
+def test_upload_rejects_deletion_far_ahead(client, school_user):
+    client.force_login(school_user)
+    far_ahead = GOOD_ROW.replace("2026-12-04", "2035-12-04")
+
+    _upload(client, HEADER + SECOND_GOOD_ROW + far_ahead)
+
+    upload = RemovalUpload.objects.get()
+    assert [row["line"] for row in upload.rows] == [2]
+    assert len(upload.problems) == 1
+    problem = upload.problems[0]
+    assert (problem["line"], problem["field"]) == (3, "deletion_on")
+    assert "4 December 2035" in problem["message"]
+    assert "60 days" in problem["message"]
+
+
+def test_form_rejects_deletion_far_ahead(client, school_user):
+    client.force_login(school_user)
+
+    response = client.post("/school/removals/new/", _form_data(deletion_on_year="2035"))
+
+    assert response.status_code == 200
+    assert not RemovalNotice.objects.exists()
+    [message] = response.context["form"].errors["deletion_on"]
+    assert "4 December 2035" in message
+
+
 @pytest.mark.parametrize(
     ("content", "field", "message"),
     [
