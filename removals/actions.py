@@ -54,6 +54,10 @@ _KIND_LABELS = {"academy": "an academy", "maintained": "a maintained school"}
 
 # The actor label on the timeline of a challenge that failed checks opened.
 AUTOMATIC_CHECKS = "Onroll (automatic checks)"
+# The reason of such a challenge. Its letters list the failed checks under
+# "What concerns us" and the challenge page shows them, so the reason does
+# not repeat them.
+AUTOMATIC_REASON = "The notice failed one or more of the authority's checks."
 
 # Each letter's reply deadline, as a key of ONROLL_REMOVALS.
 _REPLY_DAYS = {
@@ -259,12 +263,7 @@ def notify(
     )
     _route(notice, calendars)
     if notice.findings:
-        open_challenge(
-            notice,
-            actor=None,
-            reason="The notice failed these checks:\n"
-            + "\n".join(f"- {f['title']}: {f['message']}" for f in notice.findings),
-        )
+        open_challenge(notice, actor=None, reason=AUTOMATIC_REASON)
     return notice, True
 
 

@@ -214,7 +214,10 @@ def test_letter_lists_failed_checks(authority, officer):
     for finding in notice.findings:
         line = f"{finding['title']}: {finding['message']} (Rule: {finding['source']})"
         assert line in message.text
+        assert message.text.count(finding["message"]) == 1
+        assert message.html.count(finding["message"]) == 1
     assert "What concerns us" in message.html
+    assert "The notice failed one or more of the authority's checks." in message.text
 
 
 def test_undelivered_letter_flagged_on_list(client, authority, officer, settings):
@@ -262,3 +265,18 @@ def test_timeline_names_who_acted(client, authority, officer):
     assert events["removal_challenge.send_informal"].actor == officer
     assert "Onroll (automatic checks)" in page
     assert "Onroll (deadline sweep)" not in page
+
+
+def test_challenge_page_lists_failed_checks(client, authority, officer):
+    school = SchoolFactory(authority=authority)
+    notice, _ = actions.notify(
+        actor=school_user_for(school),
+        **notice_fields("F", deletion_on=date(2026, 12, 1)),
+    )
+    challenge = Challenge.objects.get(notice=notice)
+    client.force_login(officer)
+
+    page = client.get(f"/removals/challenges/{challenge.pk}/").content.decode()
+
+    assert "Failed checks" in page
+    assert page.count(notice.findings[0]["message"]) == 1
