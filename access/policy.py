@@ -509,6 +509,18 @@ def visible_partner_flags(user: Any, queryset: QuerySet) -> QuerySet:
     )
 
 
+def can_see_removal_identity(user: Any, notice: Any) -> bool:
+    """Return whether the user sees the pupil's date of birth and UPN on the notice.
+
+    LA staff who may open the notice see them. A partner agency sees them only
+    when its share of the child includes the identity part, as on the child's
+    page (shared_parts).
+    """
+    if is_la_staff(user):
+        return True
+    return "identity" in shared_parts(user, notice.child)
+
+
 def can_act_on_removal(user: Any, notice: Any) -> bool:
     """Return whether the user may challenge the notice: an officer of its authority."""
     return (

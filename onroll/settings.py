@@ -259,6 +259,20 @@ ONROLL_RETENTION = {
         "ONROLL_RETAIN_CHILD_WITHOUT_CASES_YEARS", 6
     ),
 }
+# Calendar days a school's CSV file of removal notices keeps its rows after
+# upload if the school never confirms it (privacy.retention), because the
+# rows name pupils and parents. The default is a local choice, not a
+# statutory period.
+ONROLL_RETAIN_UNCONFIRMED_UPLOAD_DAYS = env.int(
+    "ONROLL_RETAIN_UNCONFIRMED_UPLOAD_DAYS", default=30
+)
+if ONROLL_RETAIN_UNCONFIRMED_UPLOAD_DAYS < 1:
+    raise ImproperlyConfigured(
+        "ONROLL_RETAIN_UNCONFIRMED_UPLOAD_DAYS is "
+        f"{ONROLL_RETAIN_UNCONFIRMED_UPLOAD_DAYS}, but an upload must keep its "
+        "rows for at least one day so the school can confirm it. Set it to 1 or "
+        "more."
+    )
 # The address of this Onroll site as schools reach it, used to build the
 # absolute links in emails.
 ONROLL_BASE_URL = env.str("ONROLL_BASE_URL", default="http://127.0.0.1:8000")
@@ -299,6 +313,9 @@ ONROLL_REMOVALS = {
     # school days of the deletion, or the sweep opens a CME case. A local
     # limit, like ONROLL_SCHOOL_REPLY_DAYS.
     "arrival_days": env.int("ONROLL_REMOVAL_ARRIVAL_DAYS", default=10),
+    # Calendar days ahead a planned deletion may be notified. A local limit
+    # against mistyped years, not a rule of SI 2024/208.
+    "max_days_ahead": env.int("ONROLL_REMOVAL_MAX_DAYS_AHEAD", default=60),
     # Ground H: school days after a leave of absence ends without the pupil
     # returning (SI 2006/1751 reg 8; unconfirmed for SI 2024/208).
     "leave_not_returned_days": env.int("ONROLL_REMOVAL_LEAVE_DAYS", default=10),

@@ -18,18 +18,23 @@ of birth keeps only its year, identifiers, free-text notes and evidence are
 blanked, and addresses and contacts are deleted. The rows of cases, events,
 vulnerabilities and risk assessments stay for statistics. A RetentionRecord
 of kind "child" marks the child as done, so a second run changes nothing.
+
+Separately, clear_upload_rows deletes the rows and problems of a school's
+CSV file of removal notices once they are no longer needed: at once for a
+confirmed file, and ONROLL_RETAIN_UNCONFIRMED_UPLOAD_DAYS calendar days
+after upload for a file never confirmed.
 """
 
 import logging
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from audit.log import record as audit_record
 from casework.deadlines import LONDON, london_today
@@ -39,7 +44,7 @@ from cme.models import CmeCase, Enquiry, SafeguardingReferral
 from correspondence.models import Message
 from placements.models import Placement
 from privacy.models import RetentionRecord
-from removals.models import Challenge, RemovalNotice
+from removals.models import Challenge, RemovalNotice, RemovalUpload
 
 logger = logging.getLogger(__name__)
 
@@ -368,3 +373,37 @@ def anonymise_child(child_id: int, *, now: datetime) -> ChildRetention | None:
         )
     logger.info("Anonymised child %s under retention rules: %s", child_id, rules)
     return status
+
+
+def uploads_past_retention(now: datetime) -> QuerySet:
+    """Return the removal uploads whose rows and problems are due for deletion.
+
+    These are the confirmed uploads that still have rows, and the unconfirmed
+    uploads older than ONROLL_RETAIN_UNCONFIRMED_UPLOAD_DAYS calendar days.
+    Confirming an upload deletes its rows, so the first kind are only those
+    confirmed before it did.
+    """
+    cutoff = now - timedelta(days=settings.ONROLL_RETAIN_UNCONFIRMED_UPLOAD_DAYS)
+    return RemovalUpload.objects.filter(
+        Q(confirmed_at__isnull=False) | Q(uploaded_at__lt=cutoff),
+        rows_cleared_at__isnull=True,
+    ).order_by("pk")
+
+
+def clear_upload_rows(now: datetime) -> int:
+    """Delete the rows and problems of each upload past retention; return how many.
+
+    The upload itself stays, so the same file uploaded again is recognised.
+    An unconfirmed upload can be confirmed only after the school uploads the
+    file again, which reads it afresh (removals.actions.preview_upload).
+    """
+    with transaction.atomic():
+        upload_ids = list(uploads_past_retention(now).values_list("pk", flat=True))
+        if not upload_ids:
+            return 0
+        cleared = RemovalUpload.objects.filter(
+            pk__in=upload_ids, rows_cleared_at__isnull=True
+        ).update(rows=[], problems=[], rows_cleared_at=now)
+        audit_record("retention.clear_uploads", data={"uploads": upload_ids})
+    logger.info("Deleted the rows of removal uploads past retention: %s", upload_ids)
+    return cleared

@@ -52,6 +52,13 @@ logger = logging.getLogger(__name__)
 
 _KIND_LABELS = {"academy": "an academy", "maintained": "a maintained school"}
 
+# The actor label on the timeline of a challenge that failed checks opened.
+AUTOMATIC_CHECKS = "Onroll (automatic checks)"
+# The reason of such a challenge. Its letters list the failed checks under
+# "What concerns us" and the challenge page shows them, so the reason does
+# not repeat them.
+AUTOMATIC_REASON = "The notice failed one or more of the authority's checks."
+
 # Each letter's reply deadline, as a key of ONROLL_REMOVALS.
 _REPLY_DAYS = {
     State.INFORMAL: "informal_reply_days",
@@ -116,8 +123,18 @@ def validate_notice(school: School, fields: dict[str, Any]) -> dict[str, Any]:
         errors["date_of_birth"] = (
             f"The date of birth, {long_date(date_of_birth)}, must be in the past."
         )
-    if fields.get("deletion_on") is None:
+    deletion_on = fields.get("deletion_on")
+    if deletion_on is None:
         errors["deletion_on"] = "Enter the date of deletion, or the planned date."
+    else:
+        days_ahead = checks.limit("max_days_ahead")
+        latest = london_today() + timedelta(days=days_ahead)
+        if deletion_on > latest:
+            errors["deletion_on"] = (
+                f"The date of deletion, {long_date(deletion_on)}, is more than "
+                f"{days_ahead} days ahead. Enter a date no later than "
+                f"{long_date(latest)}, or notify the removal nearer the time."
+            )
     cleaned["upn"] = _clean_upn(fields.get("upn") or "", errors)
     try:
         cleaned["answers"] = checks.clean_answers(
@@ -246,12 +263,7 @@ def notify(
     )
     _route(notice, calendars)
     if notice.findings:
-        open_challenge(
-            notice,
-            actor=None,
-            reason="The notice failed these checks:\n"
-            + "\n".join(f"- {f['title']}: {f['message']}" for f in notice.findings),
-        )
+        open_challenge(notice, actor=None, reason=AUTOMATIC_REASON)
     return notice, True
 
 
@@ -289,7 +301,9 @@ def preview_upload(*, actor: User, filename: str, content: bytes) -> RemovalUplo
     """Read a CSV file of notices and keep its rows for the user to confirm.
 
     The same file uploaded again by the same school returns the first upload,
-    confirmed or not, so no notice is saved twice.
+    confirmed or not, so no notice is saved twice. If that upload was never
+    confirmed and retention has deleted its rows, the file is read again
+    into it.
     """
     if not policy.can_notify_removal(actor):
         raise PermissionDenied(
@@ -301,9 +315,26 @@ def preview_upload(*, actor: User, filename: str, content: bytes) -> RemovalUplo
     existing = RemovalUpload.objects.filter(
         school=school, fingerprint=file_fingerprint
     ).first()
-    if existing is not None:
+    if existing is not None and (
+        existing.confirmed_at is not None or existing.rows_cleared_at is None
+    ):
         return existing
     rows, problems = uploads.parse(content, school)
+    if existing is not None:
+        existing.filename = filename[:200]
+        existing.uploaded_by = actor
+        existing.uploaded_at = timezone.now()
+        existing.rows = rows
+        existing.problems = problems
+        existing.rows_cleared_at = None
+        existing.save()
+        record(
+            "removal.upload",
+            actor=actor,
+            target=existing,
+            data={"rows": len(rows), "problems": len(problems), "again": True},
+        )
+        return existing
     upload = RemovalUpload.objects.create(
         school=school,
         fingerprint=file_fingerprint,
@@ -328,21 +359,46 @@ def confirm_upload(upload: RemovalUpload, *, actor: User) -> tuple[int, int]:
 
     A row whose notice the school already sent (in this file or another) is
     counted as old and not saved again. A second confirmation saves nothing.
+    The rows and problems are deleted once the notices are saved, because
+    the notices now contain what the school sent. The counts stay.
     """
     if not policy.can_notify_removal(actor) or actor.school_id != upload.school_id:
         raise PermissionDenied("Only the school that uploaded the file can confirm it.")
+    now = timezone.now()
     claimed = RemovalUpload.objects.filter(
-        pk=upload.pk, confirmed_at__isnull=True
-    ).update(confirmed_at=timezone.now())
+        pk=upload.pk, confirmed_at__isnull=True, rows_cleared_at__isnull=True
+    ).update(confirmed_at=now)
     if claimed != 1:
+        upload.refresh_from_db()
+        if upload.confirmed_at is not None:
+            raise TransitionNotAllowed(
+                f"{upload.filename} was already confirmed, so its notices are saved."
+            )
         raise TransitionNotAllowed(
-            f"{upload.filename} was already confirmed, so its notices are saved."
+            f"{upload.filename} was not confirmed in time, so its lines were "
+            "deleted. Upload the file again to check and save it."
         )
     created = existing = 0
     for row in upload.rows:
         _, is_new = notify(actor=actor, upload=upload, **uploads.from_json(row))
         created += is_new
         existing += not is_new
+    upload.confirmed_at = now
+    upload.saved_count = created
+    upload.already_notified_count = existing
+    upload.rows = []
+    upload.problems = []
+    upload.rows_cleared_at = now
+    upload.save(
+        update_fields=[
+            "confirmed_at",
+            "saved_count",
+            "already_notified_count",
+            "rows",
+            "problems",
+            "rows_cleared_at",
+        ]
+    )
     record(
         "removal.upload_confirm",
         actor=actor,
@@ -367,6 +423,10 @@ def _route(notice: RemovalNotice, calendars: CalendarCache) -> None:
             "knowing where the pupil has gone.",
             last_known_school=notice.school,
             source_case=notice,
+            # None lets refer() fall back to the child's latest address.
+            last_known_address=notice.last_known_address or None,
+            referrer_name=notice.notifier_name,
+            referrer_organisation=notice.school.name,
         )
     elif notice.destination == Destination.SCHOOL and notice.destination_school:
         _await_arrival(notice, calendars)
@@ -490,10 +550,12 @@ def confirm_arrival(
 @transaction.atomic
 def open_challenge(
     notice: RemovalNotice, *, actor: User | None, reason: str
-) -> Challenge:
-    """Open a challenge to the notice; `actor` is None when a failed check opens it.
+) -> tuple[Challenge, bool]:
+    """Open a challenge to the notice and return it with whether it is new.
 
-    A notice has at most one open challenge, which a second call returns.
+    `actor` is None when a failed check opens it. A notice has at most one
+    open challenge. A second call returns that challenge, and an officer's
+    reason is added to its timeline as a note so that it is not lost.
     """
     if actor is not None and not policy.can_act_on_removal(actor, notice):
         raise TransitionNotAllowed(
@@ -503,7 +565,15 @@ def open_challenge(
         raise ValidationError({"reason": "Enter why the removal is being challenged."})
     existing = Challenge.objects.filter(notice=notice, is_open=True).first()
     if existing is not None:
-        return existing
+        if actor is not None:
+            record("removal_challenge.add_note", actor=actor, target=existing)
+            record_event(
+                existing,
+                "removal_challenge.note_added",
+                actor=actor,
+                note=reason.strip(),
+            )
+        return existing, False
     challenge = Challenge.objects.create(
         authority_id=notice.authority_id,
         child_id=notice.child_id,
@@ -525,8 +595,11 @@ def open_challenge(
         actor=actor,
         to_state=State.OPENED,
         note=reason.strip(),
+        # Event.actor_label shows acted_by when no user acted, so the
+        # timeline names the checks and not the deadline sweep.
+        data={} if actor is not None else {"acted_by": AUTOMATIC_CHECKS},
     )
-    return challenge
+    return challenge, True
 
 
 def _reply_due_on(challenge: Challenge, state: str) -> date | None:

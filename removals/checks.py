@@ -15,7 +15,14 @@ from django.core.exceptions import ValidationError
 
 from casework.deadlines import london_today
 from onroll.formatters import long_date
-from removals.grounds import CHECKS, GROUNDS, Condition, Question, questions_for
+from removals.grounds import (
+    CHECKS,
+    GROUNDS,
+    Condition,
+    Question,
+    asks_la_consent,
+    questions_for,
+)
 from schools.models import School
 from schools.schooldays import (
     CalendarNotKnown,
@@ -72,8 +79,8 @@ def clean_answers(ground: str, school: School, raw: dict[str, Any]) -> dict[str,
     """Return the answers to the ground's questions, parsed.
 
     Only the questions of this ground are read, plus the questions about LA
-    placement and consent for a special school. Answers to other grounds'
-    questions are dropped. Raises ValidationError keyed by
+    placement and consent for a special school on a ground that needs the
+    consent. Answers to other questions are dropped. Raises ValidationError keyed by
     "answer_<question>" for every question missing or invalid.
     """
     if ground not in GROUNDS:
@@ -277,7 +284,9 @@ def _conditions(notice: Any, facts: Facts) -> list[dict]:
 
 def _la_consent(notice: Any, school: School) -> list[dict]:
     answers = notice.answers
-    if school.type != School.Type.SPECIAL or answers.get("placed_by_la") is not True:
+    if not asks_la_consent(notice.ground, school):
+        return []
+    if answers.get("placed_by_la") is not True:
         return []
     if answers.get("la_consent_given") is True:
         return []
@@ -285,8 +294,9 @@ def _la_consent(notice: Any, school: School) -> list[dict]:
         _finding(
             "la_consent",
             f"{school.name} is a special school and the authority arranged this "
-            "pupil's place, so the name may not be deleted without the authority's "
-            "consent, which has not been given.",
+            f"pupil's place, so the name may not be deleted on ground "
+            f"{notice.ground} without the authority's consent, which has not been "
+            "given.",
         )
     ]
 

@@ -11,9 +11,15 @@ from placements.forms import (
     SchoolField,
     case_version_field,
 )
-from removals.grounds import GROUNDS, QUESTIONS, SPECIAL_SCHOOL_QUESTIONS, Question
+from removals.grounds import (
+    GROUNDS,
+    QUESTIONS,
+    SPECIAL_SCHOOL_QUESTIONS,
+    Question,
+    asks_la_consent,
+)
 from removals.models import Destination
-from removals.states import TRANSITIONS
+from removals.states import CLOSED_STATES, TRANSITIONS
 from schools.models import Authority, School
 
 SPECIAL = "special"
@@ -55,9 +61,20 @@ class NoticeForm(GovukForm):
 
     show_optional_labels = True
 
-    first_name = forms.CharField(label="First name", max_length=100)
-    last_name = forms.CharField(label="Last name", max_length=100)
-    date_of_birth = GovukDateField(label="Date of birth")
+    first_name = forms.CharField(
+        label="First name",
+        max_length=100,
+        error_messages={"required": "Enter the pupil's first name"},
+    )
+    last_name = forms.CharField(
+        label="Last name",
+        max_length=100,
+        error_messages={"required": "Enter the pupil's last name"},
+    )
+    date_of_birth = GovukDateField(
+        label="Date of birth",
+        error_messages={"required": "Enter the pupil's date of birth"},
+    )
     upn = forms.CharField(
         label="Unique pupil number (UPN)",
         required=False,
@@ -95,6 +112,7 @@ class NoticeForm(GovukForm):
         label="Date of deletion",
         help_text="The day the name comes off the register, or will. For example "
         "27 11 2026.",
+        error_messages={"required": "Enter the date of deletion"},
     )
     destination = forms.ChoiceField(
         label="Where is the pupil going?",
@@ -137,8 +155,16 @@ class NoticeForm(GovukForm):
         required=False,
         max_length=300,
     )
-    notifier_name = forms.CharField(label="Your name", max_length=200)
-    notifier_role = forms.CharField(label="Your role", max_length=100)
+    notifier_name = forms.CharField(
+        label="Your name",
+        max_length=200,
+        error_messages={"required": "Enter your name"},
+    )
+    notifier_role = forms.CharField(
+        label="Your role",
+        max_length=100,
+        error_messages={"required": "Enter your role"},
+    )
 
     def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -158,21 +184,26 @@ class NoticeForm(GovukForm):
                     question,
                     f"Answer the question for ground {ground.letter}: {question.text}",
                 )
-        if school.type == School.Type.SPECIAL:
+        if school.is_special:
             for question in SPECIAL_SCHOOL_QUESTIONS:
                 self.fields[question_field_name(SPECIAL, question.key)] = (
                     _question_field(question, f"Answer the question: {question.text}")
                 )
 
+    def _answered_groups(self) -> tuple[str, ...]:
+        """Return the question groups the chosen ground needs answered."""
+        chosen = self.data.get("ground", "")
+        if chosen in GROUNDS and asks_la_consent(chosen, self.school):
+            return (chosen, SPECIAL)
+        return (chosen,)
+
     def full_clean(self) -> None:
         super().full_clean()
         # Only the chosen ground's questions count, so a typing slip under
         # another ground must not stop the notice.
-        chosen = self.data.get("ground", "")
+        prefixes = tuple(f"q_{group}_" for group in self._answered_groups())
         for name in list(self._errors or {}):
-            if name.startswith("q_") and not name.startswith(
-                (f"q_{chosen}_", f"q_{SPECIAL}_")
-            ):
+            if name.startswith("q_") and not name.startswith(prefixes):
                 del self._errors[name]
 
     def ground_sections(self) -> list[dict]:
@@ -191,12 +222,19 @@ class NoticeForm(GovukForm):
     def special_fields(self) -> list:
         return [self[name] for name in self.fields if name.startswith(f"q_{SPECIAL}_")]
 
+    def grounds_without_la_consent(self) -> list[str]:
+        """Return the letters of the grounds that need no answers to special_fields."""
+        return [
+            letter
+            for letter in GROUNDS
+            if not GROUNDS[letter].needs_la_consent_at_special_school
+        ]
+
     def action_data(self) -> dict[str, Any]:
         data = self.cleaned_data
-        ground = data["ground"]
         answers = {}
         for name, value in data.items():
-            for prefix in (f"q_{ground}_", f"q_{SPECIAL}_"):
+            for prefix in (f"q_{group}_" for group in self._answered_groups()):
                 if name.startswith(prefix) and value not in (None, ""):
                     answers[name.removeprefix(prefix)] = value
         parents = [
@@ -264,13 +302,20 @@ class ChallengeTransitionForm(GovukForm):
         label="Note",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Required when you record an outcome.",
+        help_text="Added to the challenge's timeline.",
     )
 
     def __init__(self, *args: Any, challenge: Any, name: str, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"version": challenge.version})
         super().__init__(*args, **kwargs)
         self.transition = TRANSITIONS[name]
+        # removals.actions.move_challenge rejects an outcome without a note.
+        if self.transition.target in CLOSED_STATES:
+            note = self.fields["note"]
+            note.required = True
+            note.label = "Outcome"
+            note.help_text = "What was decided, and how it was reached."
+            note.error_messages["required"] = "Enter the outcome and how it was reached"
 
 
 class ConfirmArrivalForm(GovukForm):

@@ -61,6 +61,13 @@ class Ground:
     conditions: tuple[Condition, ...] = ()
     # School types the ground applies to; None means every type.
     school_types: frozenset[str] | None = None
+    # Whether a pupil whose special school place the authority arranged may
+    # be deleted on this ground only with the authority's consent (the
+    # la_consent check). SI 2006/1751 reg 8(2) does not cover its reg
+    # 8(1)(a), (j) and (m), which are a school attendance order changed or
+    # revoked, death and permanent exclusion (grounds D, E, K and O here).
+    # NOTE: which 2024 paragraph carries the rule over was not confirmed.
+    needs_la_consent_at_special_school: bool = True
 
 
 @dataclass(frozen=True)
@@ -108,8 +115,10 @@ CHECKS: dict[str, Check] = {
         Check(
             "la_consent",
             "Local authority consent for a pupil it placed in a special school",
-            f"{SI} reg 9 (carried over from SI 2006/1751 reg 8(2)); paragraph "
-            "number not confirmed",
+            f"{SI} reg 9 (carried over from SI 2006/1751 reg 8(2), which does not "
+            "apply to deletions after a school attendance order is changed or "
+            "revoked, a death or a permanent exclusion); paragraph number not "
+            "confirmed",
             SECONDARY,
         ),
         Check(
@@ -252,7 +261,8 @@ QUESTIONS: dict[str, Question] = {
     ]
 }
 
-# Questions every notice from a special school answers, whatever the ground.
+# Questions a notice from a special school answers on a ground whose row has
+# needs_la_consent_at_special_school set.
 SPECIAL_SCHOOL_QUESTIONS = (
     Question(
         "placed_by_la",
@@ -420,6 +430,7 @@ GROUNDS: dict[str, Ground] = {
                     CONFIRMED,
                 ),
             ),
+            needs_la_consent_at_special_school=False,
         ),
         Ground(
             "E",
@@ -440,6 +451,7 @@ GROUNDS: dict[str, Ground] = {
                     CONFIRMED,
                 ),
             ),
+            needs_la_consent_at_special_school=False,
         ),
         Ground(
             "F",
@@ -587,6 +599,7 @@ GROUNDS: dict[str, Ground] = {
             "The pupil has died.",
             f"{SI} reg 9(1)(k)",
             SECONDARY,
+            needs_la_consent_at_special_school=False,
         ),
         Ground(
             "L",
@@ -651,7 +664,8 @@ GROUNDS: dict[str, Ground] = {
             f"{SI} reg 9(1)(n)",
             SECONDARY,
             # NOTE: School.Type has no separate non-maintained special type, so
-            # any special school passes this check.
+            # any school of type special passes this check. A special academy
+            # is of type academy, so it fails.
             school_types=frozenset({School.Type.INDEPENDENT, School.Type.SPECIAL}),
         ),
         Ground(
@@ -674,6 +688,7 @@ GROUNDS: dict[str, Ground] = {
                     UNCONFIRMED,
                 ),
             ),
+            needs_la_consent_at_special_school=False,
         ),
     ]
 }
@@ -683,10 +698,15 @@ def ground_choices() -> list[tuple[str, str]]:
     return [(g.letter, f"{g.letter}: {g.title}") for g in GROUNDS.values()]
 
 
+def asks_la_consent(letter: str, school: School) -> bool:
+    """Return whether the school answers SPECIAL_SCHOOL_QUESTIONS on this ground."""
+    return school.is_special and GROUNDS[letter].needs_la_consent_at_special_school
+
+
 def questions_for(letter: str, school: School) -> list[Question]:
     """Return the questions the school answers for a notice on this ground."""
     ground = GROUNDS[letter]
     questions = [QUESTIONS[key] for key in ground.questions]
-    if school.type == School.Type.SPECIAL:
+    if asks_la_consent(letter, school):
         questions.extend(SPECIAL_SCHOOL_QUESTIONS)
     return questions

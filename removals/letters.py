@@ -74,6 +74,7 @@ def _send(
     record_event(
         challenge,
         "removal_challenge.letter_sent",
+        actor=actor,
         note=f"{message.subject} queued for {addressee} at {to}.",
         data={"letter_id": letter.pk, "message_id": message.pk},
     )

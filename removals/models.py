@@ -24,6 +24,9 @@ class RemovalUpload(models.Model):
 
     `fingerprint` is the SHA-256 of the file's bytes, unique per school, so
     uploading the same file again finds this upload instead of a new one.
+    The rows and problems contain pupils' and parents' personal data, so
+    they are deleted once the upload is confirmed, and by
+    privacy.retention.clear_upload_rows when it is never confirmed.
     """
 
     school = models.ForeignKey(
@@ -40,6 +43,13 @@ class RemovalUpload(models.Model):
     # Each rejected row's problems: {"line": n, "field": name, "message": text}.
     problems = models.JSONField(default=list)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Counts of the valid rows at confirmation: notices saved, and rows the
+    # school had already notified.
+    saved_count = models.PositiveIntegerField(null=True, blank=True)
+    already_notified_count = models.PositiveIntegerField(null=True, blank=True)
+    rows_cleared_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the rows and problems were deleted."
+    )
 
     class Meta:
         constraints = [
@@ -57,8 +67,6 @@ class RemovalNotice(models.Model):
 
     The pupil fields contain the deletion return as the school gave it (SI
     2024/208 reg 13(4)), even where the matched Child's record differs.
-    NOTE: privacy.retention does not yet anonymise these copies of the
-    pupil's and parents' details when it anonymises the child.
     """
 
     class Arrival(models.TextChoices):
@@ -165,6 +173,11 @@ class RemovalNotice(models.Model):
     @property
     def ground_title(self) -> str:
         return GROUNDS[self.ground].title
+
+    @property
+    def last_known_address(self) -> str:
+        """The new address if the school gave one, else the pupil's address."""
+        return self.new_address or self.address
 
 
 class PartnerFlag(models.Model):

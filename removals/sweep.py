@@ -88,5 +88,7 @@ def _act(notice: RemovalNotice) -> str:
         reason=reason,
         last_known_school=notice.school,
         source_case=notice,
+        # None lets refer() fall back to the child's latest address.
+        last_known_address=notice.last_known_address or None,
     )
     return "referred"

@@ -75,7 +75,9 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "notice": notice,
             "is_staff": is_staff,
+            "show_identity": policy.can_see_removal_identity(request.user, notice),
             "can_challenge": policy.can_act_on_removal(request.user, notice),
+            "open_challenge": _open_challenge(notice) if is_staff else None,
             "challenges": notice.challenges.all() if is_staff else [],
             "events": events_for(notice).order_by("-at", "-pk") if is_staff else None,
         },
@@ -93,17 +95,30 @@ def open_challenge(request: HttpRequest, pk: int) -> HttpResponse:
     form = ChallengeForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:
-            challenge = actions.open_challenge(
+            challenge, created = actions.open_challenge(
                 notice, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, "Challenge opened")
+            if created:
+                messages.success(request, "Challenge opened")
+            else:
+                messages.info(
+                    request,
+                    f"Challenge {challenge.pk} to this removal was already open, so "
+                    "your reason was added to its timeline as a note.",
+                )
             return redirect("removals:challenge", pk=challenge.pk)
     return render(
-        request, "removals/open_challenge.html", {"notice": notice, "form": form}
+        request,
+        "removals/open_challenge.html",
+        {"notice": notice, "form": form, "open_challenge": _open_challenge(notice)},
     )
+
+
+def _open_challenge(notice: RemovalNotice) -> Challenge | None:
+    return notice.challenges.filter(is_open=True).first()
 
 
 @la_staff_required
@@ -252,17 +267,34 @@ def _csv_response(filename: str, content: str) -> HttpResponse:
 
 @la_staff_required
 def unknown_destinations_report(request: HttpRequest) -> HttpResponse:
-    """List a month's removals to an unknown destination, as a page or CSV."""
+    """List a month's removals to an unknown destination, as a page or CSV.
+
+    An invalid month gets a 400 response, as plain text for CSV or as the
+    page with the error and no rows, never another month's removals.
+    """
     form = MonthForm(request.GET or None)
+    wants_csv = request.GET.get("format") == "csv"
+    if form.is_bound and not form.is_valid():
+        errors = " ".join(form.errors.get("month", form.non_field_errors()))
+        if wants_csv:
+            return HttpResponse(
+                f"{errors}.\n", status=400, content_type="text/plain; charset=utf-8"
+            )
+        return render(
+            request,
+            "removals/reports/unknown_destinations.html",
+            {"form": form, "month": None, "notices": []},
+            status=400,
+        )
     month = london_today().replace(day=1)
-    if form.is_bound and form.is_valid() and form.cleaned_data["month"]:
+    if form.is_bound and form.cleaned_data["month"]:
         month = form.cleaned_data["month"]
     notices = reports.unknown_destinations(request.user, month)
     record(
         "removal.report_unknown_destinations",
         data={"month": month.strftime("%Y-%m"), "notices": [n.pk for n in notices]},
     )
-    if request.GET.get("format") == "csv":
+    if wants_csv:
         rows = [
             [
                 n.pk,

@@ -81,6 +81,7 @@ class SchoolAdmin(admin.ModelAdmin):
     list_filter = (
         "authority",
         "type",
+        "is_special",
         "phase",
         "type_and_phase_provisional",
         "status",
@@ -105,6 +106,7 @@ class SchoolAdmin(admin.ModelAdmin):
                 ),
                 "fields": (
                     "type",
+                    "is_special",
                     "phase",
                     "type_and_phase_provisional",
                     "statutory_low_age",

@@ -91,9 +91,16 @@ GIAS_GROUP_SPECIAL = 5
 GIAS_GROUP_ACADEMIES = 10
 GIAS_GROUP_FREE_SCHOOLS = 11
 GIAS_TYPE_PUPIL_REFERRAL_UNIT = 14
-# Special academies and special free schools (types 33, 36 and 44) sit in the
-# academy groups and are imported as academies, because the model has one
-# type per school.
+# Special academies and special free schools sit in the academy groups and
+# are imported as academies, because the model has one type per school.
+# School.is_special records that they are special schools.
+GIAS_TYPES_SPECIAL_ACADEMY = frozenset(
+    {
+        33,  # Academy special sponsor led
+        36,  # Free schools special
+        44,  # Academy special converter
+    }
+)
 GIAS_TYPES_BY_GROUP = {
     GIAS_GROUP_INDEPENDENT: School.Type.INDEPENDENT,
     GIAS_GROUP_LA_MAINTAINED: School.Type.MAINTAINED,
@@ -128,6 +135,7 @@ GIAS_NOT_APPLICABLE = "Not applicable"
 # in place of "Special" alone so that "Specialist ... College" and "Junior
 # School and Special Unit" (a unit inside a mainstream school) stay mainstream.
 # A name matching nothing is taken as a maintained school.
+SPECIAL_SCHOOL_NAME = re.compile(r"\bSpecial School\b", re.IGNORECASE)
 TYPE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
@@ -141,7 +149,7 @@ TYPE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(r"\bPupil Referral\b|\bPRU\b|\bShort Stay School\b", re.IGNORECASE),
         School.Type.PUPIL_REFERRAL_UNIT,
     ),
-    (re.compile(r"\bSpecial School\b", re.IGNORECASE), School.Type.SPECIAL),
+    (SPECIAL_SCHOOL_NAME, School.Type.SPECIAL),
     # In England "preparatory" in a name almost always means an independent
     # school.
     (
@@ -595,6 +603,8 @@ def _parse_llr_row(reader: _RowReader) -> _SchoolRecord | None:
         guessed_values={
             "type": school_type,
             "phase": phase,
+            # True also for a special school whose name marks it as an academy.
+            "is_special": SPECIAL_SCHOOL_NAME.search(name) is not None,
             "type_and_phase_provisional": True,
         },
         successor_urns=successor_urns,
@@ -695,7 +705,7 @@ def _parse_gias_row(reader: _RowReader) -> _SchoolRecord | None:
     la_name = reader.text("LA (name)", 100, required=True)
     laestab = _gias_laestab(reader, la_code)
     name = reader.text("EstablishmentName", 200, required=True)
-    school_type = _gias_type(reader)
+    school_type, is_special = _gias_type(reader)
     phase = _gias_phase(reader)
     status = _gias_status(reader)
     open_date = reader.date("OpenDate")
@@ -722,6 +732,7 @@ def _parse_gias_row(reader: _RowReader) -> _SchoolRecord | None:
         "laestab": laestab,
         "name": name,
         "type": school_type,
+        "is_special": is_special,
         "phase": phase,
         "type_and_phase_provisional": False,
         "statutory_low_age": low_age,
@@ -761,17 +772,21 @@ def _gias_laestab(reader: _RowReader, la_code: str) -> str:
     return f"{la_code}{number.zfill(4)}"
 
 
-def _gias_type(reader: _RowReader) -> str | None:
+def _gias_type(reader: _RowReader) -> tuple[str | None, bool]:
+    """Return the school's type and whether it is a special school of any type."""
     type_code = reader.integer("TypeOfEstablishment (code)", required=True)
     group_code = reader.integer("EstablishmentTypeGroup (code)", required=True)
     if type_code is None or group_code is None:
-        return None
+        return None, False
+    is_special = (
+        group_code == GIAS_GROUP_SPECIAL or type_code in GIAS_TYPES_SPECIAL_ACADEMY
+    )
     if (
         group_code == GIAS_GROUP_LA_MAINTAINED
         and type_code == GIAS_TYPE_PUPIL_REFERRAL_UNIT
     ):
-        return School.Type.PUPIL_REFERRAL_UNIT
-    return GIAS_TYPES_BY_GROUP.get(group_code, School.Type.OTHER)
+        return School.Type.PUPIL_REFERRAL_UNIT, is_special
+    return GIAS_TYPES_BY_GROUP.get(group_code, School.Type.OTHER), is_special
 
 
 def _gias_phase(reader: _RowReader) -> str | None:

@@ -50,6 +50,15 @@ class School(models.Model):
     )
     type = models.CharField(max_length=20, choices=Type, default=Type.OTHER)
     phase = models.CharField(max_length=20, choices=Phase, blank=True)
+    # A special school of any type: maintained or non-maintained special
+    # schools (type special) and special academies and special free schools,
+    # which GIAS files under the academy groups (type academy).
+    is_special = models.BooleanField(
+        "special school",
+        default=False,
+        help_text="Tick for any special school, including a special academy or "
+        "special free school.",
+    )
     # Type and phase guessed from the school's name (the LLR extract has no
     # such columns) until an administrator or a full GIAS import confirms them.
     type_and_phase_provisional = models.BooleanField(default=False)

@@ -1,6 +1,6 @@
 """Retention periods, and anonymising a child once every record is past one."""
 
-from datetime import date
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
@@ -28,6 +28,7 @@ from placements.tests.factories import PlacementFactory
 from privacy.checks import check_retention_settings
 from privacy.models import RetentionRecord
 from privacy.retention import add_years, find_past_retention
+from removals.tests.factories import RemovalUploadFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -378,3 +379,76 @@ def test_anonymise_blanks_referrer_emails(referred_with_emails, time_machine, sc
     refused = Event.objects.get(child=child, kind="email.refused")
     assert refused.data["to"] == ""
     assert refused.data["message_id"] == acknowledgements.get(status="refused").pk
+
+
+# Rows of removal uploads -------------------------------------------------------
+
+UPLOAD_ROWS = [{"line": 2, "first_name": "Maya", "last_name": "Testpupil"}]
+UPLOAD_PROBLEMS = [{"line": 3, "field": "date_of_birth", "message": "“14/03/2015”"}]
+
+
+def _removal_upload(school_user, *, days_ago: int, confirmed: bool = False):
+    uploaded_at = timezone.now() - timedelta(days=days_ago)
+    return RemovalUploadFactory(
+        school=school_user.school,
+        uploaded_by=school_user,
+        uploaded_at=uploaded_at,
+        confirmed_at=uploaded_at if confirmed else None,
+        rows=UPLOAD_ROWS,
+        problems=UPLOAD_PROBLEMS,
+    )
+
+
+@pytest.mark.usefixtures("friday_4_december")
+def test_unconfirmed_upload_rows_are_deleted_after_limit(school_user):
+    old = _removal_upload(school_user, days_ago=31)
+    recent = _removal_upload(school_user, days_ago=29)
+
+    output = _apply_retention()
+
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.rows == []
+    assert old.problems == []
+    assert old.rows_cleared_at == timezone.now()
+    assert recent.rows == UPLOAD_ROWS
+    assert recent.problems == UPLOAD_PROBLEMS
+    assert recent.rows_cleared_at is None
+    assert "1 removal upload past retention had its rows deleted." in output
+    entry = AuditEntry.objects.get(action="retention.clear_uploads")
+    assert entry.data == {"uploads": [old.pk]}
+
+
+@pytest.mark.usefixtures("friday_4_december")
+def test_unconfirmed_upload_limit_is_a_setting(school_user, settings):
+    settings.ONROLL_RETAIN_UNCONFIRMED_UPLOAD_DAYS = 7
+    upload = _removal_upload(school_user, days_ago=8)
+
+    _apply_retention()
+
+    upload.refresh_from_db()
+    assert upload.rows == []
+
+
+@pytest.mark.usefixtures("friday_4_december")
+def test_confirmed_upload_rows_are_deleted(school_user):
+    upload = _removal_upload(school_user, days_ago=1, confirmed=True)
+
+    _apply_retention()
+
+    upload.refresh_from_db()
+    assert upload.rows == []
+    assert upload.problems == []
+
+
+@pytest.mark.usefixtures("friday_4_december")
+def test_upload_dry_run_changes_nothing(school_user):
+    upload = _removal_upload(school_user, days_ago=31)
+
+    output = _apply_retention("--dry-run")
+
+    upload.refresh_from_db()
+    assert upload.rows == UPLOAD_ROWS
+    assert upload.rows_cleared_at is None
+    assert "1 removal upload past retention would have its rows deleted." in output
+    assert not AuditEntry.objects.filter(action="retention.clear_uploads").exists()

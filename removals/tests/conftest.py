@@ -94,10 +94,18 @@ def school_user_for(school: School) -> User:
 
 @pytest.fixture
 def school_of_type(authority):
-    """Build a school of the given type in the authority, with a user."""
+    """Build a school of the given type in the authority, with a user.
 
-    def build(kind: str) -> tuple[School, User]:
-        school = SchoolFactory(authority=authority, type=kind)
+    A school of type special is always a special school. `is_special` also
+    marks a school of another type, such as a special academy, as one.
+    """
+
+    def build(kind: str, *, is_special: bool = False) -> tuple[School, User]:
+        school = SchoolFactory(
+            authority=authority,
+            type=kind,
+            is_special=is_special or kind == School.Type.SPECIAL,
+        )
         return school, school_user_for(school)
 
     return build

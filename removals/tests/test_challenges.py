@@ -25,7 +25,10 @@ def challenge_at(authority, officer, django_capture_on_commit_callbacks):
     def build(kind: str = School.Type.MAINTAINED) -> Challenge:
         school = SchoolFactory(authority=authority, type=kind, trust="Oak Trust")
         notice, _ = actions.notify(actor=school_user_for(school), **notice_fields("F"))
-        return actions.open_challenge(notice, actor=officer, reason="Parent denies it.")
+        challenge, _ = actions.open_challenge(
+            notice, actor=officer, reason="Parent denies it."
+        )
+        return challenge
 
     return build
 
@@ -178,11 +181,21 @@ def test_school_cannot_open_challenge(school_user):
 def test_doubting_officer_opens_challenge_once(school_user, officer):
     notice, _ = actions.notify(actor=school_user, **notice_fields("F"))
 
-    first = actions.open_challenge(notice, actor=officer, reason="Doubt.")
-    second = actions.open_challenge(notice, actor=officer, reason="Doubt again.")
+    first, first_created = actions.open_challenge(
+        notice, actor=officer, reason="Doubt."
+    )
+    second, second_created = actions.open_challenge(
+        notice, actor=officer, reason="Doubt again."
+    )
 
     assert first == second
+    assert (first_created, second_created) == (True, False)
     assert first.owner == officer
+    second.refresh_from_db()
+    assert second.reason == "Doubt."
+    note = events_for(first).get(kind="removal_challenge.note_added")
+    assert note.note == "Doubt again."
+    assert note.actor == officer
 
 
 def test_letter_lists_failed_checks(authority, officer):
@@ -201,14 +214,19 @@ def test_letter_lists_failed_checks(authority, officer):
     for finding in notice.findings:
         line = f"{finding['title']}: {finding['message']} (Rule: {finding['source']})"
         assert line in message.text
+        assert message.text.count(finding["message"]) == 1
+        assert message.html.count(finding["message"]) == 1
     assert "What concerns us" in message.html
+    assert "The notice failed one or more of the authority's checks." in message.text
 
 
 def test_undelivered_letter_flagged_on_list(client, authority, officer, settings):
     settings.ONROLL_EMAIL_ALLOW_LIST = ["@allowed.example.org"]
     school = SchoolFactory(authority=authority, email="office@school.example.net")
     notice, _ = actions.notify(actor=school_user_for(school), **notice_fields("F"))
-    challenge = actions.open_challenge(notice, actor=officer, reason="Parent denies.")
+    challenge, _ = actions.open_challenge(
+        notice, actor=officer, reason="Parent denies."
+    )
     client.force_login(officer)
     assert (
         "Letter not delivered"
@@ -224,3 +242,41 @@ def test_undelivered_letter_flagged_on_list(client, authority, officer, settings
     )
     page = client.get(f"/removals/challenges/{challenge.pk}/").content.decode()
     assert "Email: Refused: address not allowed." in page
+
+
+def test_timeline_names_who_acted(client, authority, officer):
+    school = SchoolFactory(authority=authority)
+    # Notified after the deletion, so the checks open the challenge.
+    notice, _ = actions.notify(
+        actor=school_user_for(school),
+        **notice_fields("F", deletion_on=date(2026, 12, 1)),
+    )
+    challenge = Challenge.objects.get(notice=notice)
+    _move(challenge, "send_informal", officer)
+    client.force_login(officer)
+
+    page = client.get(f"/removals/challenges/{challenge.pk}/").content.decode()
+
+    events = {event.kind: event for event in events_for(challenge)}
+    assert events["removal_challenge.opened"].actor_label == (
+        "Onroll (automatic checks)"
+    )
+    assert events["removal_challenge.letter_sent"].actor == officer
+    assert events["removal_challenge.send_informal"].actor == officer
+    assert "Onroll (automatic checks)" in page
+    assert "Onroll (deadline sweep)" not in page
+
+
+def test_challenge_page_lists_failed_checks(client, authority, officer):
+    school = SchoolFactory(authority=authority)
+    notice, _ = actions.notify(
+        actor=school_user_for(school),
+        **notice_fields("F", deletion_on=date(2026, 12, 1)),
+    )
+    challenge = Challenge.objects.get(notice=notice)
+    client.force_login(officer)
+
+    page = client.get(f"/removals/challenges/{challenge.pk}/").content.decode()
+
+    assert "Failed checks" in page
+    assert page.count(notice.findings[0]["message"]) == 1

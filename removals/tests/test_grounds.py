@@ -3,9 +3,10 @@
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from removals import actions
-from removals.grounds import CHECKS, GROUNDS, QUESTIONS
+from removals.grounds import CHECKS, GROUNDS, QUESTIONS, questions_for
 from removals.tests.conftest import (
     GROUND_SCHOOL_TYPES,
     notice_fields,
@@ -76,13 +77,76 @@ SCHOOL_TYPE_CASES = [
 @pytest.mark.parametrize(("ground", "kind"), SCHOOL_TYPE_CASES)
 def test_ground_at_wrong_kind_of_school_fails(school_of_type, ground, kind):
     _, user = school_of_type(kind)
-    answers = notice_fields(ground)["answers"]
-    if kind == School.Type.SPECIAL:
-        answers |= {"placed_by_la": "no", "la_consent_given": "no"}
+
+    notice, _ = actions.notify(actor=user, **notice_fields(ground))
+
+    assert [f["check"] for f in notice.findings] == ["school_type"]
+
+
+# Grounds on which a special school needs the authority's consent to delete a
+# pupil the authority placed there: every ground but a school attendance
+# order changed or revoked (D, E), death (K) and permanent exclusion (O).
+LA_CONSENT_GROUNDS = set("ABCFGHIJLMN")
+NO_CONSENT = {"placed_by_la": "yes", "la_consent_given": "no"}
+
+
+def test_la_consent_table_matches_grounds():
+    needs_consent = {
+        letter
+        for letter, ground in GROUNDS.items()
+        if ground.needs_la_consent_at_special_school
+    }
+
+    assert needs_consent == LA_CONSENT_GROUNDS
+
+
+@pytest.mark.parametrize("ground", sorted(GROUNDS))
+def test_la_placed_pupil_at_special_school(school_of_type, ground):
+    school, user = school_of_type(School.Type.SPECIAL)
+    answers = notice_fields(ground)["answers"] | NO_CONSENT
 
     notice, _ = actions.notify(actor=user, **notice_fields(ground, answers=answers))
 
-    assert [f["check"] for f in notice.findings] == ["school_type"]
+    asked = {question.key for question in questions_for(ground, school)}
+    if ground in LA_CONSENT_GROUNDS:
+        assert [f["check"] for f in notice.findings] == ["la_consent"]
+        assert {"placed_by_la", "la_consent_given"} <= asked
+        assert notice.answers["la_consent_given"] is False
+    else:
+        assert notice.findings == []
+        assert not asked & {"placed_by_la", "la_consent_given"}
+        assert "placed_by_la" not in notice.answers
+
+
+@pytest.mark.parametrize("ground", sorted(LA_CONSENT_GROUNDS))
+def test_special_school_must_answer_la_questions(school_of_type, ground):
+    _, user = school_of_type(School.Type.SPECIAL)
+
+    with pytest.raises(ValidationError) as raised:
+        actions.notify(actor=user, **notice_fields(ground))
+
+    errors = raised.value.message_dict
+    assert set(errors) == {"answer_placed_by_la", "answer_la_consent_given"}
+
+
+def test_special_academy_needs_la_consent(school_of_type):
+    _, user = school_of_type(School.Type.ACADEMY, is_special=True)
+    answers = notice_fields("F")["answers"] | NO_CONSENT
+
+    notice, _ = actions.notify(actor=user, **notice_fields("F", answers=answers))
+
+    assert [f["check"] for f in notice.findings] == ["la_consent"]
+
+
+def test_mainstream_school_is_not_asked_la_questions(school_of_type):
+    school, user = school_of_type(School.Type.ACADEMY)
+    answers = notice_fields("F")["answers"] | NO_CONSENT
+
+    notice, _ = actions.notify(actor=user, **notice_fields("F", answers=answers))
+
+    assert notice.findings == []
+    assert "placed_by_la" not in notice.answers
+    assert [q.key for q in questions_for("F", school)] == ["parent_told_in_writing"]
 
 
 def test_every_condition_names_a_check_and_a_question():

@@ -7,9 +7,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains
 
-from access.tests.factories import ShareFactory
+from access.models import User
+from access.tests.factories import ShareFactory, UserFactory
 from audit.models import AuditEntry
+from casework.timeline import events_for
 from children.models import Child
 from children.tests.factories import ChildFactory, VulnerabilityFactory
 from cme.models import CmeCase
@@ -18,7 +21,7 @@ from removals.grounds import CHECKS
 from removals.models import PartnerFlag, RemovalNotice
 from removals.tests.conftest import notice_fields, school_user_for
 from schools.models import School
-from schools.tests.factories import SchoolFactory
+from schools.tests.factories import AuthorityFactory, SchoolFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("friday_4_december")]
 
@@ -44,6 +47,39 @@ def test_planned_deletion_is_on_time(school_user):
     )
 
     assert notice.findings == []
+
+
+def test_deletion_far_ahead_is_rejected(school_user):
+    with pytest.raises(ValidationError) as raised:
+        actions.notify(
+            actor=school_user, **notice_fields("F", deletion_on=date(2035, 12, 4))
+        )
+
+    message = raised.value.message_dict["deletion_on"][0]
+    assert "4 December 2035" in message
+    assert "60 days" in message
+    assert "2 February 2027" in message
+    assert not RemovalNotice.objects.exists()
+
+
+def test_deletion_at_the_limit_is_accepted(school_user):
+    notice, created = actions.notify(
+        actor=school_user, **notice_fields("F", deletion_on=date(2027, 2, 2))
+    )
+
+    assert created
+    assert notice.findings == []
+
+
+def test_days_ahead_limit_is_a_setting(school_user, settings):
+    settings.ONROLL_REMOVALS = settings.ONROLL_REMOVALS | {"max_days_ahead": 5}
+
+    with pytest.raises(ValidationError) as raised:
+        actions.notify(
+            actor=school_user, **notice_fields("F", deletion_on=date(2026, 12, 10))
+        )
+
+    assert "more than 5 days ahead" in raised.value.message_dict["deletion_on"][0]
 
 
 @pytest.mark.parametrize("ground", ["H", "I"])
@@ -185,6 +221,21 @@ def test_unknown_destination_opens_cme_case(school_user, school):
     assert case.source == CmeCase.Source.UNKNOWN_DESTINATION
     assert case.last_known_school == school
     assert case.source_case_id == notice.pk
+    assert case.last_known_address == "12 Station Road, Hinckley LE10 1AA"
+    assert case.referrer_name == "Pat Registrar"
+    assert case.referrer_organisation == school.name
+
+
+def test_unknown_destination_case_keeps_new_address(school_user):
+    actions.notify(
+        actor=school_user,
+        **notice_fields(
+            "F", destination="unknown", new_address="4 Mill Lane, Coalville LE67 2AA"
+        ),
+    )
+
+    case = CmeCase.objects.get()
+    assert case.last_known_address == "4 Mill Lane, Coalville LE67 2AA"
 
 
 @pytest.mark.parametrize(
@@ -205,7 +256,15 @@ def test_known_destination_opens_no_cme_case(school_user, destination):
     assert not CmeCase.objects.exists()
 
 
-def test_move_to_other_authority_is_recorded(school_user, other_authority):
+def test_move_to_other_authority_reaches_its_staff(
+    client, school_user, officer, other_authority, other_authority_officer
+):
+    third_authority = AuthorityFactory(code="857", name="Rutland")
+    third_officer = UserFactory(
+        username="officer-857",
+        authority=third_authority,
+        role=User.Role.ADMISSIONS_OFFICER,
+    )
     notice, _ = actions.notify(
         actor=school_user,
         **notice_fields(
@@ -213,8 +272,15 @@ def test_move_to_other_authority_is_recorded(school_user, other_authority):
         ),
     )
 
-    assert notice.destination_authority == other_authority
-    assert notice.arrival == ""
+    for user in (other_authority_officer, officer):
+        client.force_login(user)
+        assertContains(client.get("/removals/"), notice.pupil_name)
+        assert client.get(f"/removals/{notice.pk}/").status_code == 200
+    client.force_login(third_officer)
+    assertNotContains(client.get("/removals/"), notice.pupil_name)
+    assert client.get(f"/removals/{notice.pk}/").status_code == 404
+    kinds = [event.kind for event in events_for(notice)]
+    assert "removal.move_recorded" in kinds
 
 
 def test_vulnerable_child_is_flagged_to_sharing_partners(
@@ -286,6 +352,7 @@ def test_unconfirmed_arrival_is_referred_by_sweep(school_user, other_school):
     assert notice.arrival == RemovalNotice.Arrival.REFERRED_CME
     case = CmeCase.objects.get()
     assert case.source_case_id == notice.pk
+    assert case.last_known_address == notice.address
     assert sweep.sweep(timezone.now() + timedelta(days=60)) == {}
 
 
@@ -444,7 +511,7 @@ ROUTES = {
 
 
 @pytest.mark.parametrize("route", sorted(ROUTES))
-def test_route_by_destination(school_user, officer, other_school, route):
+def test_route_by_destination(client, school_user, officer, other_school, route):
     extra, opens_cme, arrival, on_home_education_list = ROUTES[route]
     destination = "school" if route == "school_in_onroll" else route
     if route == "school_in_onroll":
@@ -457,6 +524,9 @@ def test_route_by_destination(school_user, officer, other_school, route):
 
     assert CmeCase.objects.filter(source_case_id=notice.pk).exists() is opens_cme
     assert notice.arrival == arrival
-    home_education = RemovalNotice.objects.filter(destination="home_education")
-    assert home_education.filter(pk=notice.pk).exists() is on_home_education_list
+    client.force_login(officer)
+    home_education_page = client.get("/removals/home-education/")
+    assert home_education_page.status_code == 200
+    listed = notice.pupil_name in home_education_page.content.decode()
+    assert listed is on_home_education_list
     assert notice.findings == []

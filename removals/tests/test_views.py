@@ -14,6 +14,7 @@ from access.tests.factories import ShareFactory
 from children.tests.factories import ChildFactory, VulnerabilityFactory
 from cme.models import CmeCase
 from removals.models import Challenge, RemovalNotice, RemovalUpload
+from removals.tests.conftest import school_user_for
 from removals.tests.factories import (
     ChallengeFactory,
     PartnerFlagFactory,
@@ -94,9 +95,27 @@ def test_form_asks_only_the_chosen_grounds_questions(client, school_user):
     assertContains(response, 'value="Maya"')
 
 
-def test_form_shows_la_questions_to_special_school(client, authority):
-    from removals.tests.conftest import school_user_for
+def test_blank_form_names_each_required_field(client, school_user):
+    client.force_login(school_user)
 
+    response = client.post("/school/removals/new/", {})
+
+    errors = response.context["form"].errors
+    expected = {
+        "first_name": "Enter the pupil's first name",
+        "last_name": "Enter the pupil's last name",
+        "date_of_birth": "Enter the pupil's date of birth",
+        "ground": "Choose the ground for deletion",
+        "deletion_on": "Enter the date of deletion",
+        "destination": "Choose where the pupil is going",
+        "notifier_name": "Enter your name",
+        "notifier_role": "Enter your role",
+    }
+    assert errors == {name: [message] for name, message in expected.items()}
+    assertNotContains(response, "This field is required")
+
+
+def test_form_shows_la_questions_to_special_school(client, authority):
     special = SchoolFactory(authority=authority, type=School.Type.SPECIAL)
     client.force_login(school_user_for(special))
 
@@ -104,6 +123,33 @@ def test_form_shows_la_questions_to_special_school(client, authority):
 
     assert response.status_code == 200
     assert "q_special_placed_by_la" in response.context["form"].errors
+    assertContains(response, "You need not answer these questions for grounds D, E")
+
+
+def test_form_asks_special_academy_la_questions(client, authority):
+    academy = SchoolFactory(
+        authority=authority, type=School.Type.ACADEMY, is_special=True
+    )
+    client.force_login(school_user_for(academy))
+
+    response = client.post("/school/removals/new/", _form_data())
+
+    assert response.status_code == 200
+    assert "q_special_la_consent_given" in response.context["form"].errors
+
+
+def test_special_school_notifies_death_without_la_questions(client, authority):
+    special = SchoolFactory(authority=authority, type=School.Type.SPECIAL)
+    client.force_login(school_user_for(special))
+    data = _form_data(ground="K")
+    del data["q_F_parent_told_in_writing"]
+
+    response = client.post("/school/removals/new/", data)
+
+    notice = RemovalNotice.objects.get()
+    assert response.status_code == 302
+    assert notice.answers == {}
+    assert notice.findings == []
 
 
 # Upload ------------------------------------------------------------------------
@@ -181,12 +227,82 @@ def test_upload_saves_only_on_confirm_and_never_twice(client, school_user):
     second_confirm = client.post(again.url)
     assert second_confirm.status_code == 200
     assertContains(second_confirm, "already confirmed")
+    assertContains(second_confirm, "2 new notices saved")
 
     # The same rows in a different file are recognised row by row.
     _upload(client, HEADER + SECOND_GOOD_ROW + GOOD_ROW)
     client.post(f"/school/removals/upload/{RemovalUpload.objects.latest('pk').pk}/")
     assert RemovalNotice.objects.count() == 2
     assert CmeCase.objects.count() == 1
+
+
+def test_confirmed_upload_keeps_counts_not_rows(client, school_user):
+    client.force_login(school_user)
+    # Maya is notified on the form first, so her line in the file is old.
+    client.post("/school/removals/new/", _form_data())
+    preview = _upload(client, HEADER + GOOD_ROW + SECOND_GOOD_ROW + BAD_ROWS)
+
+    client.post(preview.url)
+
+    upload = RemovalUpload.objects.get()
+    assert upload.rows == []
+    assert upload.problems == []
+    assert upload.rows_cleared_at == upload.confirmed_at
+    assert (upload.saved_count, upload.already_notified_count) == (1, 1)
+    page = client.get(preview.url)
+    assertContains(page, "1 new notice saved, and 1 line already notified before")
+    assertNotContains(page, "Leo")
+    assertNotContains(page, "14/03/2015")
+    assertNotContains(page, "Save ")
+
+
+def test_expired_upload_is_read_again(client, school_user):
+    client.force_login(school_user)
+    content = HEADER + GOOD_ROW
+    preview = _upload(client, content)
+    upload = RemovalUpload.objects.get()
+    upload.rows = []
+    upload.problems = []
+    upload.rows_cleared_at = upload.uploaded_at
+    upload.save()
+
+    expired = client.get(preview.url)
+    refused = client.post(preview.url)
+    again = _upload(client, content)
+    confirmed = client.post(again.url)
+
+    assertContains(expired, "was not confirmed in time")
+    assertNotContains(expired, "Save ")
+    assertContains(refused, "Upload the file again")
+    assert again.url == preview.url
+    assert confirmed.status_code == 302
+    assert RemovalNotice.objects.get().first_name == "Maya"
+
+
+def test_upload_rejects_deletion_far_ahead(client, school_user):
+    client.force_login(school_user)
+    far_ahead = GOOD_ROW.replace("2026-12-04", "2035-12-04")
+
+    _upload(client, HEADER + SECOND_GOOD_ROW + far_ahead)
+
+    upload = RemovalUpload.objects.get()
+    assert [row["line"] for row in upload.rows] == [2]
+    assert len(upload.problems) == 1
+    problem = upload.problems[0]
+    assert (problem["line"], problem["field"]) == (3, "deletion_on")
+    assert "4 December 2035" in problem["message"]
+    assert "60 days" in problem["message"]
+
+
+def test_form_rejects_deletion_far_ahead(client, school_user):
+    client.force_login(school_user)
+
+    response = client.post("/school/removals/new/", _form_data(deletion_on_year="2035"))
+
+    assert response.status_code == 200
+    assert not RemovalNotice.objects.exists()
+    [message] = response.context["form"].errors["deletion_on"]
+    assert "4 December 2035" in message
 
 
 @pytest.mark.parametrize(
@@ -274,6 +390,52 @@ def test_partner_sees_flag_while_shared(client, school, officer, police, partner
     share.save()
     assertNotContains(client.get("/removals/flags/"), notice.pupil_name)
     assert client.get(f"/removals/{notice.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("identity_shared", [True, False])
+def test_partner_sees_identity_only_if_shared(
+    client, school, officer, police, partner, identity_shared
+):
+    notice = RemovalNoticeFactory(
+        school=school,
+        notified_by=officer,
+        date_of_birth=date(2015, 3, 14),
+        upn="B801200005001",
+    )
+    PartnerFlagFactory(notice=notice, organisation=police)
+    ShareFactory(
+        child=notice.child,
+        organisation=police,
+        shared_by=officer,
+        identity=identity_shared,
+    )
+    client.force_login(partner)
+
+    response = client.get(f"/removals/{notice.pk}/")
+
+    assert response.status_code == 200
+    assertContains(response, notice.pupil_name)
+    if identity_shared:
+        assertContains(response, "14 March 2015")
+        assertContains(response, "B801200005001")
+    else:
+        assertNotContains(response, "14 March 2015")
+        assertNotContains(response, "B801200005001")
+
+
+def test_officer_sees_pupil_identity(client, school, officer):
+    notice = RemovalNoticeFactory(
+        school=school,
+        notified_by=officer,
+        date_of_birth=date(2015, 3, 14),
+        upn="B801200005001",
+    )
+    client.force_login(officer)
+
+    response = client.get(f"/removals/{notice.pk}/")
+
+    assertContains(response, "14 March 2015")
+    assertContains(response, "B801200005001")
 
 
 def test_vulnerable_removal_reaches_partner_page(
@@ -369,6 +531,27 @@ def test_unknown_destinations_report_by_month(client, school, officer):
     assert [row[0] for row in rows[1:]] == [str(november.pk)]
 
 
+@pytest.mark.parametrize("month", ["2026-13", "November", "2026-00"])
+def test_invalid_month_shows_no_removals(client, school, officer, month):
+    notice = RemovalNoticeFactory(
+        school=school, notified_by=officer, destination="unknown"
+    )
+    client.force_login(officer)
+    url = f"/removals/reports/unknown-destinations/?month={month}"
+
+    page = client.get(url)
+    download = client.get(url + "&format=csv")
+
+    assert page.status_code == 400
+    assertContains(page, "Enter the month as year-month", status_code=400)
+    assertNotContains(page, notice.pupil_name, status_code=400)
+    assertNotContains(page, "Download this month", status_code=400)
+    assert download.status_code == 400
+    assert download["Content-Type"].startswith("text/plain")
+    assert "Enter the month as year-month" in download.content.decode()
+    assert notice.pupil_name not in download.content.decode()
+
+
 def test_counts_report_groups_by_school_ground_destination(
     client, school, other_school, officer
 ):
@@ -415,3 +598,64 @@ def test_officer_opens_challenge_from_notice(client, school, officer):
     challenge = Challenge.objects.get()
     assert response.url == f"/removals/challenges/{challenge.pk}/"
     assert challenge.owner == officer
+
+
+@pytest.mark.parametrize(
+    ("name", "note_required"),
+    [
+        ("send_informal", False),
+        ("reinstate", True),
+        ("uphold", True),
+        ("withdraw", True),
+    ],
+)
+def test_outcome_note_is_labelled_required(
+    client, school, officer, name, note_required
+):
+    challenge = ChallengeFactory(notice__school=school, notice__notified_by=officer)
+    client.force_login(officer)
+    url = f"/removals/challenges/{challenge.pk}/{name}/"
+
+    page = client.get(url)
+    blank = client.post(url, {"version": challenge.version, "note": ""})
+
+    label = page.content.decode().split('for="id_note"', 1)[1].split("</label>")[0]
+    assert ("(optional)" in label) is not note_required
+    if note_required:
+        assert blank.status_code == 200
+        assertContains(blank, "Enter the outcome and how it was reached")
+        challenge.refresh_from_db()
+        assert challenge.is_open
+    else:
+        assert blank.status_code == 302
+
+
+def test_notice_with_open_challenge_links_to_it(client, school, officer):
+    challenge = ChallengeFactory(notice__school=school, notice__notified_by=officer)
+    client.force_login(officer)
+
+    page = client.get(f"/removals/{challenge.notice.pk}/")
+
+    assertNotContains(page, "Challenge this removal")
+    assertContains(page, f'href="/removals/challenges/{challenge.pk}/"')
+    assertContains(page, f"Go to the open challenge {challenge.pk}")
+
+
+def test_second_challenge_adds_reason_as_note(client, school, officer):
+    challenge = ChallengeFactory(notice__school=school, notice__notified_by=officer)
+    client.force_login(officer)
+
+    form = client.get(f"/removals/{challenge.notice.pk}/challenge/")
+    response = client.post(
+        f"/removals/{challenge.notice.pk}/challenge/",
+        {"reason": "The family were seen at home last week."},
+        follow=True,
+    )
+
+    assertContains(form, "is already open")
+    assert Challenge.objects.count() == 1
+    assert response.redirect_chain[-1][0] == f"/removals/challenges/{challenge.pk}/"
+    assertContains(response, "your reason was added to its timeline as a note")
+    assertContains(response, "The family were seen at home last week.")
+    challenge.refresh_from_db()
+    assert challenge.reason == "The parent says they did not ask for home education."

@@ -27,6 +27,7 @@ class SchoolFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Test Primary School {n}")
     authority = factory.SubFactory(AuthorityFactory)
     type = School.Type.MAINTAINED
+    is_special = factory.LazyAttribute(lambda s: s.type == School.Type.SPECIAL)
     phase = School.Phase.PRIMARY
     status = School.Status.OPEN
     email = factory.LazyAttribute(lambda s: f"admissions@school-{s.urn}.example.org")

@@ -555,6 +555,23 @@ def test_guess_type_and_phase(name, school_type, phase):
     assert guess_type_and_phase(name) == (school_type, phase)
 
 
+def test_llr_marks_special_schools_by_name(tmp_path):
+    path = _write_llr(
+        tmp_path / "llr.csv",
+        [
+            _llr_row("990101", "Oak Community Special School"),
+            _llr_row("990102", "Elm Special School Academy"),
+            _llr_row("990103", "Ash Junior School and Special Unit"),
+        ],
+    )
+
+    import_schools(path)
+
+    special = dict(School.objects.values_list("urn", "is_special"))
+    assert special == {990101: True, 990102: True, 990103: False}
+    assert School.objects.get(urn=990102).type == School.Type.ACADEMY
+
+
 # The full GIAS all establishment data download
 
 
@@ -643,7 +660,38 @@ def test_gias_special_academy_is_academy():
 
     school = School.objects.get(urn=990005)
     assert school.type == School.Type.ACADEMY
+    assert school.is_special is True
     assert school.status == School.Status.PROPOSED_TO_CLOSE
+
+
+def test_gias_marks_only_special_schools_special():
+    import_schools(GIAS_CSV)
+
+    special = set(School.objects.filter(is_special=True).values_list("urn", flat=True))
+    assert special == {990005}
+
+
+@pytest.mark.parametrize(
+    ("type_code", "group_code", "school_type"),
+    [
+        ("7", "5", School.Type.SPECIAL),  # Community special school
+        ("8", "5", School.Type.SPECIAL),  # Non-maintained special school
+        ("33", "10", School.Type.ACADEMY),  # Academy special sponsor led
+        ("36", "11", School.Type.ACADEMY),  # Free schools special
+    ],
+)
+def test_gias_special_types(tmp_path, type_code, group_code, school_type):
+    header, rows = _gias_rows()
+    row = rows[0]
+    row[header.index("TypeOfEstablishment (code)")] = type_code
+    row[header.index("EstablishmentTypeGroup (code)")] = group_code
+    path = _write_gias(tmp_path / "special.csv", header, [row])
+
+    import_schools(path)
+
+    school = School.objects.get()
+    assert school.type == school_type
+    assert school.is_special is True
 
 
 def test_gias_proposed_free_school():

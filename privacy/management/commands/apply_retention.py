@@ -4,7 +4,13 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from casework.deadlines import london_today
-from privacy.retention import ChildRetention, anonymise_child, find_past_retention
+from privacy.retention import (
+    ChildRetention,
+    anonymise_child,
+    clear_upload_rows,
+    find_past_retention,
+    uploads_past_retention,
+)
 
 
 def _describe(records) -> str:
@@ -15,7 +21,8 @@ class Command(BaseCommand):
     help = (
         "List every record past its retention period (settings.ONROLL_RETENTION) "
         "and anonymise each child whose records are all past it, one transaction "
-        "per child."
+        "per child. Then delete the rows of removal uploads that are confirmed or "
+        "older than ONROLL_RETAIN_UNCONFIRMED_UPLOAD_DAYS."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -46,6 +53,21 @@ class Command(BaseCommand):
             f"{anonymised} {'child' if anonymised == 1 else 'children'} {verb}; "
             f"{kept} kept because a record is still within retention."
         )
+
+        if dry_run:
+            uploads = uploads_past_retention(now).count()
+            verb = "would have"
+        else:
+            uploads = clear_upload_rows(now)
+            verb = "had"
+        if uploads == 1:
+            self.stdout.write(
+                f"1 removal upload past retention {verb} its rows deleted."
+            )
+        else:
+            self.stdout.write(
+                f"{uploads} removal uploads past retention {verb} their rows deleted."
+            )
 
     def _report(self, status: ChildRetention, outcome: str) -> None:
         self.stdout.write(
