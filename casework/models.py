@@ -83,5 +83,5 @@ class Event(models.Model):
         if self.actor is None:
             # Actions done without a user account, such as a school's answer
             # through a signed link, name who acted in data["acted_by"].
-            return self.data.get("acted_by") or "Onroll (deadline sweep)"
+            return self.data.get("acted_by") or "Onroll (automatic)"
         return self.actor.get_full_name() or self.actor.username

@@ -178,7 +178,7 @@ def test_child_timeline_newest_first_in_london_time(officer_client, officer, chi
     # 12:30 UTC is 1:30pm in London in July (BST), 9:05 UTC is 9:05am in November.
     assert "1 July 2026 at 1:30pm" in content
     assert "2 November 2026 at 9:05am" in content
-    assert "Onroll (deadline sweep)" in content
+    assert "Onroll (automatic)" in content
     assert "Sam Officer" in content
     assert "Reminder to the case owner (1)." in content
 

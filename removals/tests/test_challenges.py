@@ -264,7 +264,7 @@ def test_timeline_names_who_acted(client, authority, officer):
     assert events["removal_challenge.letter_sent"].actor == officer
     assert events["removal_challenge.send_informal"].actor == officer
     assert "Onroll (automatic checks)" in page
-    assert "Onroll (deadline sweep)" not in page
+    assert "Onroll (automatic)" not in page
 
 
 def test_challenge_page_lists_failed_checks(client, authority, officer):
