@@ -8,7 +8,7 @@ one transaction. Invalid input raises a ValidationError keyed by form field
 and nothing is saved.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -484,9 +484,18 @@ def _not_future(day: date, field: str, label: str) -> None:
 
 
 def _close_missing_period(case: CmeCase, on: date) -> None:
-    MissingPeriod.objects.filter(case=case, ended_on__isnull=True).update(
-        ended_on=max(on, case.referred_on or on)
-    )
+    """End the open missing period on the day before `on`, the outcome date.
+
+    `on` is the first day the child is no longer missing education (the
+    first day on roll, the day of a move, and so on), so it is not a day
+    missing. A child already in education on the period's first day gets a
+    period that ends the day before it starts and counts no days.
+    """
+    period = MissingPeriod.objects.filter(case=case, ended_on__isnull=True).first()
+    if period is None:
+        return
+    period.ended_on = max(on, period.started_on) - timedelta(days=1)
+    period.save(update_fields=["ended_on"])
 
 
 def _close(case: CmeCase, on: date) -> None:

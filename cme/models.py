@@ -105,7 +105,12 @@ class CmeCase(Case):
     last_reviewed_on = models.DateField(null=True, blank=True)
 
     outcome = models.CharField(max_length=30, choices=Outcome, blank=True)
-    outcome_on = models.DateField(null=True, blank=True)
+    outcome_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The first day the child was no longer missing education, for "
+        "example the first day on roll. The missing period ends the day before.",
+    )
     outcome_school = models.ForeignKey(
         "schools.School",
         on_delete=models.PROTECT,
@@ -162,15 +167,23 @@ class CmeCase(Case):
 class MissingPeriod(models.Model):
     """Days the child was missing education, still running while `ended_on` is empty.
 
-    A case found and later missing again gets a second period, so the days
-    missing leave out the time the child was in education.
+    Both `started_on` and `ended_on` are days missing. A case found and later
+    missing again gets a second period, so the days missing leave out the
+    time the child was in education.
     """
 
     case = models.ForeignKey(
         CmeCase, on_delete=models.CASCADE, related_name="missing_periods"
     )
-    started_on = models.DateField()
-    ended_on = models.DateField(null=True, blank=True)
+    started_on = models.DateField(help_text="The first day missing education.")
+    ended_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The last day missing education: the day before the case's "
+        "outcome date. Empty while the child is still missing. The day before "
+        "the start when the child was already in education on the first day, "
+        "so the period counts no days.",
+    )
 
     class Meta:
         ordering = ["started_on", "pk"]
@@ -184,6 +197,11 @@ class MissingPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"Missing from {self.started_on} to {self.ended_on or 'now'}"
+
+    @property
+    def is_empty(self) -> bool:
+        """Whether the period counts no days, because it ended before it started."""
+        return self.ended_on is not None and self.ended_on < self.started_on
 
 
 class EnquiryKind(models.Model):

@@ -178,7 +178,8 @@ def test_school_confirms_on_roll(
     assert refused.status_code == 404
     assert response.status_code == 302
     assert case.state == State.CLOSED
-    assert case.missing_periods.get().ended_on == date(2026, 11, 30)
+    # On roll from 30 November, so the last day missing is 29 November.
+    assert case.missing_periods.get().ended_on == date(2026, 11, 29)
 
 
 def test_admissions_officer_sees_only_allowed_actions(client, open_case, officer):
