@@ -29,7 +29,7 @@ from children.upn import check_upn, validate_upn
 from cme import emails, outcomes
 from cme.compulsory import csa_ends_on
 from cme.deadlines import set_review_deadline
-from cme.enquiries import checklist
+from cme.enquiries import required_before_not_found
 from cme.models import (
     CmeCase,
     Enquiry,
@@ -771,13 +771,15 @@ def _check_outcome_facts(case: CmeCase, outcome: str, outcome_on: date | None) -
     if outcome == CmeCase.Outcome.NOT_FOUND:
         done = set(case.enquiries.values_list("kind_id", flat=True))
         missing = [
-            kind.label for kind in checklist(case.authority_id) if kind.pk not in done
+            kind.label
+            for kind in required_before_not_found(case.authority_id)
+            if kind.pk not in done
         ]
         if missing:
             raise ValidationError(
                 {
                     "outcome": "A child is recorded as not found only after every "
-                    "enquiry on the checklist. Still to record: "
+                    "required enquiry on the checklist. Still to record: "
                     + ", ".join(missing)
                     + "."
                 }

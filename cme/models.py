@@ -220,6 +220,13 @@ class EnquiryKind(models.Model):
     active = models.BooleanField(
         default=True, help_text="Retired items stay on past cases but leave the list."
     )
+    required_before_not_found = models.BooleanField(
+        "required before not found",
+        default=True,
+        help_text="Whether every case needs this enquiry before its outcome is "
+        '"not found". Clear it for an enquiry made only when there is reason '
+        "for it, such as confirming a move abroad.",
+    )
 
     class Meta:
         ordering = ["authority", "order", "pk"]

@@ -29,6 +29,7 @@ from children.models import Child
 from cme import actions
 from cme.compulsory import csa_ends_on, csa_starts_on
 from cme.days import school_days_missing
+from cme.enquiries import checklist
 from cme.forms import ACTION_FORMS, DeferredPlaceForm, ReferralForm
 from cme.models import CmeCase, DeferredPlace, InterimProvision, MissingPeriod, Transfer
 from cme.pack import referral_pack
@@ -309,7 +310,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "enquiries": enquiries,
             "checklist": [
                 {"kind": kind, "done": kind.pk in done}
-                for kind in actions.checklist(case.authority_id)
+                for kind in checklist(case.authority_id)
             ],
             "safeguarding": case.safeguarding_referrals.select_related("referred_by"),
             "periods": case.missing_periods.all(),
