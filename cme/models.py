@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from casework.models import Case
 from cme.states import State
+from correspondence.models import Message
 
 
 class Priority(models.IntegerChoices):
@@ -162,6 +163,21 @@ class CmeCase(Case):
 
     def __str__(self) -> str:
         return f"CME case {self.pk} for {self.child}"
+
+
+def email_undelivered() -> models.Exists:
+    """Build the annotation of whether an email about the case failed or was refused.
+
+    A subquery, so a list annotated with it makes no query per row.
+    """
+    return models.Exists(
+        Message.objects.filter(
+            case_type__app_label="cme",
+            case_type__model="cmecase",
+            case_id=models.OuterRef("pk"),
+            status__in=[Message.Status.FAILED, Message.Status.REFUSED],
+        )
+    )
 
 
 class MissingPeriod(models.Model):

@@ -31,7 +31,14 @@ from cme.compulsory import csa_ends_on, csa_starts_on
 from cme.days import school_days_missing
 from cme.enquiries import checklist
 from cme.forms import ACTION_FORMS, DeferredPlaceForm, ReferralForm
-from cme.models import CmeCase, DeferredPlace, InterimProvision, MissingPeriod, Transfer
+from cme.models import (
+    CmeCase,
+    DeferredPlace,
+    InterimProvision,
+    MissingPeriod,
+    Transfer,
+    email_undelivered,
+)
 from cme.pack import referral_pack
 from cme.states import TRANSITIONS, allowed_transitions
 from correspondence import outbox
@@ -73,6 +80,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         _visible(request)
         .filter(is_open=True, authority_id=authority_id)
         .select_related("child", "owner", "last_known_school")
+        .annotate(email_undelivered=email_undelivered())
         .order_by(F("due_on").asc(nulls_last=True), "-priority", "pk")
     )
     incoming = (

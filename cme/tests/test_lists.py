@@ -1,8 +1,10 @@
+import re
 from datetime import date
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -10,6 +12,7 @@ from django.utils import timezone
 from children.tests.factories import ChildFactory
 from cme import actions
 from cme.models import CmeCase, DeferredPlace, InterimProvision, Transfer
+from correspondence.models import Message
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -53,6 +56,15 @@ def _add(count, *, authority, other_authority, school, officer, other_officer):
             authority=authority,
             source=CmeCase.Source.PUBLIC,
             reason="Found at a new school.",
+        )
+        # The outbox rejects example.com addresses, so this email is "refused".
+        actions.refer(
+            child=ChildFactory(authority=authority, upn=""),
+            authority=authority,
+            source=CmeCase.Source.PUBLIC,
+            reason="A neighbour has not seen the child at school.",
+            referrer_name="Sam Neighbour",
+            referrer_email="sam@example.com",
         )
         CmeCase.objects.filter(pk=awaiting.pk).update(
             state="awaiting_school",
@@ -158,3 +170,66 @@ def test_deferred_place_refused_at_compulsory_age(
     assert response.status_code == 200
     assert "compulsory school age since 31 December 2025" in response.content.decode()
     assert DeferredPlace.objects.count() == 0
+
+
+def _worklist_rows(client) -> dict[int, str]:
+    """Return the HTML of each worklist row, by CME case number."""
+    body = client.get("/cme/").content.decode()
+    rows = {}
+    for row in body.split('<tr class="govuk-table__row">')[1:]:
+        match = re.search(r"\(CME case (\d+)\)", row)
+        if match:
+            rows[int(match.group(1))] = row
+    return rows
+
+
+def test_worklist_flags_undelivered_email(client, authority, inclusion_officer):
+    def refer(referrer_email: str = "") -> CmeCase:
+        return actions.refer(
+            child=ChildFactory(authority=authority, upn=""),
+            authority=authority,
+            source=CmeCase.Source.PUBLIC,
+            reason="A neighbour has not seen the child at school.",
+            referrer_name="Sam Neighbour",
+            referrer_email=referrer_email,
+        )
+
+    # The outbox rejects example.com addresses as "refused" and queues example.org.
+    refused = refer("sam@example.com")
+    failed = refer("sam@example.org")
+    Message.objects.filter(case_id=failed.pk).update(status=Message.Status.FAILED)
+    sent = refer("sam@example.org")
+    Message.objects.filter(case_id=sent.pk).update(status=Message.Status.SENT)
+    queued = refer("sam@example.org")
+    no_email = refer()
+    client.force_login(inclusion_officer)
+
+    rows = _worklist_rows(client)
+
+    flag = "Email not delivered"
+    assert flag in rows[refused.pk]
+    assert f'href="/cme/{refused.pk}/#emails"' in rows[refused.pk]
+    assert flag in rows[failed.pk]
+    assert flag not in rows[sent.pk]
+    assert flag not in rows[queued.pk]
+    assert flag not in rows[no_email.pk]
+
+
+def test_worklist_flag_ignores_placement_email(client, authority, inclusion_officer):
+    """A failed placement email with the same case number flags no CME case."""
+    case = actions.refer(
+        child=ChildFactory(authority=authority, upn=""),
+        authority=authority,
+        source=CmeCase.Source.PUBLIC,
+        reason="A neighbour has not seen the child at school.",
+        referrer_name="Sam Neighbour",
+        referrer_email="sam@example.com",
+    )
+    Message.objects.filter(case_id=case.pk).update(
+        case_type=ContentType.objects.get(app_label="placements", model="placement")
+    )
+    client.force_login(inclusion_officer)
+
+    rows = _worklist_rows(client)
+
+    assert "Email not delivered" not in rows[case.pk]
