@@ -27,6 +27,7 @@ from casework.timeline import events_for
 from casework.transitions import StaleCase
 from children.models import Child
 from cme import actions
+from cme import interim as interim_provision
 from cme.compulsory import csa_ends_on, csa_starts_on
 from cme.days import school_days_missing
 from cme.enquiries import checklist
@@ -161,6 +162,29 @@ def waiting(request: HttpRequest) -> HttpResponse:
         request,
         "cme/waiting.html",
         {"page": page, "rows": _with_days(page.object_list, today), "today": today},
+    )
+
+
+@cme_staff_required
+def interim(request: HttpRequest) -> HttpResponse:
+    """List interim (section 19) provision on the authority's cases, current first."""
+    today = london_today()
+    cases = _visible(request).filter(
+        authority_id=request.user.organisation.authority_id
+    )
+    provisions = interim_provision.for_list(
+        InterimProvision.objects.filter(case__in=cases).select_related("case__child"),
+        today,
+    )
+    page = Paginator(provisions, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {"provision": provision, "status": interim_provision.status(provision, today)}
+        for provision in page.object_list
+    ]
+    return render(
+        request,
+        "cme/interim.html",
+        {"page": page, "rows": rows, "today": today},
     )
 
 
