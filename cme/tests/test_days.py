@@ -5,6 +5,7 @@ autumn term ends Friday 18 December, the spring term starts Monday 4 January.
 """
 
 import importlib
+import json
 from datetime import date, datetime
 from io import StringIO
 from zoneinfo import ZoneInfo
@@ -13,6 +14,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.core.management import call_command
 
+from audit.models import AuditEntry
 from cme import actions, outcomes
 from cme.compulsory import csa_ends_on, csa_starts_on
 from cme.days import school_days_missing, was_missing_on
@@ -112,8 +114,6 @@ def test_census_return_figures(time_machine, found_then_missing, open_case, auth
         "cme_return", "2027-01-05", "--la", authority.code, "--json", stdout=out
     )
 
-    import json
-
     figures = json.loads(out.getvalue())
     assert figures["children_missing_education"] == 2
     assert figures["by_time_missing"] == {
@@ -125,6 +125,79 @@ def test_census_return_figures(time_machine, found_then_missing, open_case, auth
         "Applying for or awaiting a school place": 1,
         "Not recorded": 1,
     }
+
+
+def _census_with_cases(time_machine, open_case, authority, *options):
+    """Run the return on Tuesday 5 January 2027 with a second child, who has a UPN."""
+    _move(time_machine, date(2027, 1, 5))
+    second = open_case(referred_on=date(2027, 1, 5), upn="B801200005001")
+    out = StringIO()
+    call_command(
+        "cme_return", "2027-01-05", "--la", authority.code, *options, stdout=out
+    )
+    return second, out.getvalue()
+
+
+def test_census_json_lists_cases(
+    time_machine, found_then_missing, open_case, authority
+):
+    second, output = _census_with_cases(
+        time_machine, open_case, authority, "--json", "--cases"
+    )
+
+    figures = json.loads(output)
+    assert figures["cases"] == [
+        {
+            "case_id": found_then_missing.pk,
+            "upn": None,
+            "school_days_missing": 31,
+            "time_missing": "4 weeks to a term (21 to 60 school days)",
+            "primary_reason": "Applying for or awaiting a school place",
+        },
+        {
+            "case_id": second.pk,
+            "upn": "B801200005001",
+            "school_days_missing": 1,
+            "time_missing": "Up to 4 weeks (20 school days)",
+            "primary_reason": "Not recorded",
+        },
+    ]
+    assert figures["children_missing_education"] == 2
+    entry = AuditEntry.objects.get(action="cme.return_cases_listed")
+    assert entry.data["cases"] == [found_then_missing.pk, second.pk]
+
+
+def test_census_text_lists_cases_without_names(
+    time_machine, found_then_missing, open_case, authority
+):
+    second, output = _census_with_cases(time_machine, open_case, authority, "--cases")
+
+    lines = output.splitlines()
+    start = lines.index("Cases counted:")
+    assert lines[start + 1 :] == [
+        f"  CME case {found_then_missing.pk}, no UPN: 31 school days, "
+        "4 weeks to a term (21 to 60 school days), "
+        "Applying for or awaiting a school place",
+        f"  CME case {second.pk}, B801200005001: 1 school day, "
+        "Up to 4 weeks (20 school days), Not recorded",
+    ]
+    for child in (found_then_missing.child, second.child):
+        assert child.legal_first_name not in output
+        assert child.legal_last_name not in output
+
+
+def test_census_lists_no_cases_unasked(
+    time_machine, found_then_missing, open_case, authority
+):
+    _, as_json = _census_with_cases(time_machine, open_case, authority, "--json")
+    text = StringIO()
+    call_command("cme_return", "2027-01-05", "--la", authority.code, stdout=text)
+    as_text = text.getvalue()
+
+    assert json.loads(as_json)["children_missing_education"] == 2
+    assert "cases" not in json.loads(as_json)
+    assert "Cases counted:" not in as_text
+    assert not AuditEntry.objects.filter(action="cme.return_cases_listed").exists()
 
 
 def test_census_leaves_out_found_child(time_machine, found_then_missing, authority):
