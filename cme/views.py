@@ -325,7 +325,17 @@ def available_actions(user: Any, case: CmeCase) -> list:
 
 @cme_staff_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _case_for(request, pk)
+    """Show the case, or show staff of the authority that sent it on where it went.
+
+    Any other user who may not see the case gets 404.
+    """
+    try:
+        case = _case_for(request, pk)
+    except Http404:
+        moved = _moved(request, pk)
+        if moved is None:
+            raise
+        return moved
     today = london_today()
     record("cme.viewed", target=case)
     enquiries = case.enquiries.select_related("kind", "made_by")
@@ -356,6 +366,24 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "messages_sent": outbox.for_case(case),
         },
     )
+
+
+def _moved(request: HttpRequest, pk: int) -> HttpResponse | None:
+    """Render the "case moved" page if the user's authority transferred the case away.
+
+    The status is 200 rather than 410 Gone. The page is a successful response
+    for a user whose authority sent the case on, and 410 would say the case is
+    gone for good, although a later transfer back opens it again here.
+    Returns None for any other user, who gets the usual 404.
+    """
+    transfer = policy.cme_transfer_away(request.user, pk)
+    if transfer is None:
+        return None
+    record(
+        "cme.moved_notice_viewed",
+        data={"case": pk, "transfer": transfer.pk},
+    )
+    return render(request, "cme/moved.html", {"case_id": pk, "transfer": transfer})
 
 
 @cme_staff_required
