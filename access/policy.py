@@ -589,6 +589,29 @@ def visible_cme_cases(user: Any, queryset: QuerySet) -> QuerySet:
     return queryset.none()
 
 
+def cme_transfer_away(user: Any, case_id: int) -> Any:
+    """Return the latest accepted transfer of the case away from the user's authority.
+
+    None when there is none or the user may not open the CME pages. Staff of
+    an authority that sent a case on may learn where it went and when, but
+    not see the case itself (visible_cme_cases).
+    """
+    if not can_see_cme_lists(user):
+        return None
+    from cme.models import Transfer
+
+    return (
+        Transfer.objects.filter(
+            case_id=case_id,
+            from_authority_id=user.organisation.authority_id,
+            status=Transfer.Status.ACCEPTED,
+        )
+        .select_related("to_authority")
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
+
+
 def can_view_cme_case(user: Any, case: Any) -> bool:
     return visible_cme_cases(user, _cme_model().objects.filter(pk=case.pk)).exists()
 

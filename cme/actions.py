@@ -8,9 +8,10 @@ one transaction. Invalid input raises a ValidationError keyed by form field
 and nothing is saved.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -22,6 +23,7 @@ from access.models import User
 from audit import changes as audit_changes
 from audit.log import record
 from casework.deadlines import london_today
+from casework.models import Event
 from casework.timeline import events_for, record_event
 from casework.transitions import StaleCase, TransitionNotAllowed, claim
 from children.models import Child
@@ -29,7 +31,7 @@ from children.upn import check_upn, validate_upn
 from cme import emails, outcomes
 from cme.compulsory import csa_ends_on
 from cme.deadlines import set_review_deadline
-from cme.enquiries import checklist
+from cme.enquiries import required_before_not_found
 from cme.models import (
     CmeCase,
     Enquiry,
@@ -49,6 +51,16 @@ from schools.models import Authority, School
 # Sources whose child is waiting for a school place, and the primary reason
 # the termly return gives each source by default.
 _WAITING_SOURCES = frozenset({CmeCase.Source.PLACE_NOT_TAKEN_UP})
+# Sources referred by another journey or a school's return rather than by an
+# officer at /cme/refer/. A referral from one of them for a child with an open
+# case is added to that case, because no officer sees possible duplicates first.
+AUTOMATIC_SOURCES = frozenset(
+    {
+        CmeCase.Source.PLACE_NOT_TAKEN_UP,
+        CmeCase.Source.UNKNOWN_DESTINATION,
+        CmeCase.Source.ABSENCE_RETURN,
+    }
+)
 _DEFAULT_REASONS = {
     CmeCase.Source.PLACE_NOT_TAKEN_UP: CmeCase.Reason.AWAITING_PLACE,
     CmeCase.Source.UNKNOWN_DESTINATION: CmeCase.Reason.REMOVED_FROM_ROLL,
@@ -78,22 +90,45 @@ def refer(
     """Open a CME case for the child, carrying the source case's timeline.
 
     A second referral from the same source case returns the case already
-    opened rather than creating another. `referred_by` is None when Onroll
-    refers the child itself, as the placements sweep does. A new case with a
-    `referrer_email` queues the referral acknowledgement (cme.emails) in this
-    transaction.
+    opened, or the case it was added to, rather than creating another. A
+    referral from an AUTOMATIC_SOURCES source for a child with an open case
+    in `authority` is added to that case's timeline and returns that case.
+    `referred_by` is None when Onroll refers the child itself, as the
+    placements sweep does. A new case with a `referrer_email` queues the
+    referral acknowledgement (cme.emails) in this transaction.
     """
     history = []
     source_case_type = ""
     source_case_id = None
+    if source in AUTOMATIC_SOURCES:
+        # Lock the child so that two referrals at once cannot both open a case.
+        Child.objects.select_for_update().filter(pk=child.pk).first()
     if source_case is not None:
         source_case_type = source_case._meta.label_lower
         source_case_id = source_case.pk
         existing = CmeCase.objects.filter(
             source_case_type=source_case_type, source_case_id=source_case_id
-        ).first()
+        ).first() or _case_added_to(source_case_type, source_case_id)
         if existing is not None:
             return existing
+    if source in AUTOMATIC_SOURCES:
+        open_case = (
+            CmeCase.objects.filter(child=child, authority=authority, is_open=True)
+            .order_by("opened_at", "pk")
+            .first()
+        )
+        if open_case is not None:
+            _add_referral(
+                open_case,
+                source=source,
+                reason=reason,
+                referred_by=referred_by,
+                referred_on=referred_on or london_today(),
+                source_case_type=source_case_type,
+                source_case_id=source_case_id,
+            )
+            return open_case
+    if source_case is not None:
         history = [
             {
                 "at": event.at.isoformat(),
@@ -142,6 +177,55 @@ def refer(
         changes=audit_changes.created(case),
     )
     return case
+
+
+def _case_added_to(source_case_type: str, source_case_id: int) -> CmeCase | None:
+    """Return the case a referral from this source case was added to, if any."""
+    event = (
+        Event.objects.filter(
+            case_type=ContentType.objects.get_for_model(CmeCase),
+            kind="cme.referred_again",
+            data__source_case_type=source_case_type,
+            data__source_case_id=source_case_id,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if event is None:
+        return None
+    return CmeCase.objects.get(pk=event.case_id)
+
+
+def _add_referral(
+    case: CmeCase,
+    *,
+    source: str,
+    reason: str,
+    referred_by: User | None,
+    referred_on: date,
+    source_case_type: str,
+    source_case_id: int | None,
+) -> None:
+    """Record a further referral of the child on their open case.
+
+    The timeline event names the source and the reason, and its data keeps
+    the link to the source case, since the case's own source fields name
+    the first referral.
+    """
+    data = {
+        "source": source,
+        "referred_on": referred_on.isoformat(),
+        "source_case_type": source_case_type,
+        "source_case_id": source_case_id,
+    }
+    record_event(
+        case,
+        "cme.referred_again",
+        actor=referred_by,
+        note=f"{CmeCase.Source(source).label}: {reason}",
+        data=data,
+    )
+    record("cme.referred_again", actor=referred_by, target=case, data=data)
 
 
 def possible_duplicates(
@@ -484,9 +568,18 @@ def _not_future(day: date, field: str, label: str) -> None:
 
 
 def _close_missing_period(case: CmeCase, on: date) -> None:
-    MissingPeriod.objects.filter(case=case, ended_on__isnull=True).update(
-        ended_on=max(on, case.referred_on or on)
-    )
+    """End the open missing period on the day before `on`, the outcome date.
+
+    `on` is the first day the child is no longer missing education (the
+    first day on roll, the day of a move, and so on), so it is not a day
+    missing. A child already in education on the period's first day gets a
+    period that ends the day before it starts and counts no days.
+    """
+    period = MissingPeriod.objects.filter(case=case, ended_on__isnull=True).first()
+    if period is None:
+        return
+    period.ended_on = max(on, period.started_on) - timedelta(days=1)
+    period.save(update_fields=["ended_on"])
 
 
 def _close(case: CmeCase, on: date) -> None:
@@ -762,13 +855,15 @@ def _check_outcome_facts(case: CmeCase, outcome: str, outcome_on: date | None) -
     if outcome == CmeCase.Outcome.NOT_FOUND:
         done = set(case.enquiries.values_list("kind_id", flat=True))
         missing = [
-            kind.label for kind in checklist(case.authority_id) if kind.pk not in done
+            kind.label
+            for kind in required_before_not_found(case.authority_id)
+            if kind.pk not in done
         ]
         if missing:
             raise ValidationError(
                 {
                     "outcome": "A child is recorded as not found only after every "
-                    "enquiry on the checklist. Still to record: "
+                    "required enquiry on the checklist. Still to record: "
                     + ", ".join(missing)
                     + "."
                 }

@@ -25,11 +25,18 @@ class CmeCaseAdmin(admin.ModelAdmin):
 class EnquiryKindAdmin(admin.ModelAdmin):
     """Each authority's checklist of reasonable enquiries.
 
-    Administrators rename, reorder, add and retire items. Items already used
-    on a case cannot be deleted, so retire them by clearing "active".
+    Administrators rename, reorder, add and retire items, and choose which
+    ones a case needs before "not found". Items already used on a case cannot
+    be deleted, so retire them by clearing "active".
     """
 
-    list_display = ("label", "authority", "order", "active")
-    list_editable = ("order", "active")
-    list_filter = ("authority", "active")
+    list_display = (
+        "label",
+        "authority",
+        "order",
+        "active",
+        "required_before_not_found",
+    )
+    list_editable = ("order", "active", "required_before_not_found")
+    list_filter = ("authority", "active", "required_before_not_found")
     ordering = ("authority", "order")

@@ -63,14 +63,14 @@ def responsible_authority_id(
     return owner_id
 
 
-def census_figures(authority_id: int, census_date: date) -> dict:
-    """Return the return's figures for the authority's cases on the census date.
+def counted_cases(authority_id: int, census_date: date) -> list[tuple[int, CmeCase]]:
+    """Return the cases the return counts, each with its school days missing.
 
     A case counts under the authority responsible for it on the census date,
     so a later transfer does not change a return already made. A child
     counts once however many cases they had, through the case with the
     longest time missing. Children not of compulsory school age on the
-    census date are left out.
+    census date are left out. The list is in case number order.
     """
     accepted = Transfer.objects.filter(status=Transfer.Status.ACCEPTED)
     # Every authority that was ever responsible for a case is either its
@@ -107,14 +107,41 @@ def census_figures(authority_id: int, census_date: date) -> dict:
         )
         if case.child_id not in by_child or days > by_child[case.child_id][0]:
             by_child[case.child_id] = (days, case)
-    reasons = Counter(
-        case.get_primary_reason_display() or "Not recorded"
-        for _, case in by_child.values()
-    )
-    bands = Counter(_band(days) for days, _ in by_child.values())
-    return {
+    return sorted(by_child.values(), key=lambda counted: counted[1].pk)
+
+
+def _reason(case: CmeCase) -> str:
+    return case.get_primary_reason_display() or "Not recorded"
+
+
+def census_figures(
+    authority_id: int, census_date: date, *, with_cases: bool = False
+) -> dict:
+    """Return the return's figures for the authority's cases on the census date.
+
+    The cases counted are those of `counted_cases`. With `with_cases`, the
+    figures also list each case by number with the child's UPN (None when
+    the child has none), school days missing, time band and primary reason,
+    and no names, so an officer can check the totals.
+    """
+    counted = counted_cases(authority_id, census_date)
+    reasons = Counter(_reason(case) for _, case in counted)
+    bands = Counter(_band(days) for days, _ in counted)
+    figures = {
         "census_date": census_date.isoformat(),
-        "children_missing_education": len(by_child),
+        "children_missing_education": len(counted),
         "by_time_missing": {label: bands.get(label, 0) for label, _, _ in TIME_BANDS},
         "by_primary_reason": dict(sorted(reasons.items())),
     }
+    if with_cases:
+        figures["cases"] = [
+            {
+                "case_id": case.pk,
+                "upn": case.child.upn or None,
+                "school_days_missing": days,
+                "time_missing": _band(days),
+                "primary_reason": _reason(case),
+            }
+            for days, case in counted
+        ]
+    return figures

@@ -140,7 +140,9 @@ class OutcomeForm(CaseActionForm):
     outcome_on = GovukDateField(
         label="Date",
         required=False,
-        help_text="The day the child started school, left, or the fact was confirmed.",
+        help_text="The first day the child was no longer missing education: the "
+        "day they started school or home education, left or died, or else the "
+        "day it was confirmed. Days missing count up to the day before.",
     )
     outcome_school = SchoolField(
         label="School",

@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from casework.models import Case
 from cme.states import State
+from correspondence.models import Message
 
 
 class Priority(models.IntegerChoices):
@@ -105,7 +106,12 @@ class CmeCase(Case):
     last_reviewed_on = models.DateField(null=True, blank=True)
 
     outcome = models.CharField(max_length=30, choices=Outcome, blank=True)
-    outcome_on = models.DateField(null=True, blank=True)
+    outcome_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The first day the child was no longer missing education, for "
+        "example the first day on roll. The missing period ends the day before.",
+    )
     outcome_school = models.ForeignKey(
         "schools.School",
         on_delete=models.PROTECT,
@@ -159,18 +165,41 @@ class CmeCase(Case):
         return f"CME case {self.pk} for {self.child}"
 
 
+def email_undelivered() -> models.Exists:
+    """Build the annotation of whether an email about the case failed or was refused.
+
+    A subquery, so a list annotated with it makes no query per row.
+    """
+    return models.Exists(
+        Message.objects.filter(
+            case_type__app_label="cme",
+            case_type__model="cmecase",
+            case_id=models.OuterRef("pk"),
+            status__in=[Message.Status.FAILED, Message.Status.REFUSED],
+        )
+    )
+
+
 class MissingPeriod(models.Model):
     """Days the child was missing education, still running while `ended_on` is empty.
 
-    A case found and later missing again gets a second period, so the days
-    missing leave out the time the child was in education.
+    Both `started_on` and `ended_on` are days missing. A case found and later
+    missing again gets a second period, so the days missing leave out the
+    time the child was in education.
     """
 
     case = models.ForeignKey(
         CmeCase, on_delete=models.CASCADE, related_name="missing_periods"
     )
-    started_on = models.DateField()
-    ended_on = models.DateField(null=True, blank=True)
+    started_on = models.DateField(help_text="The first day missing education.")
+    ended_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The last day missing education: the day before the case's "
+        "outcome date. Empty while the child is still missing. The day before "
+        "the start when the child was already in education on the first day, "
+        "so the period counts no days.",
+    )
 
     class Meta:
         ordering = ["started_on", "pk"]
@@ -184,6 +213,11 @@ class MissingPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"Missing from {self.started_on} to {self.ended_on or 'now'}"
+
+    @property
+    def is_empty(self) -> bool:
+        """Whether the period counts no days, because it ended before it started."""
+        return self.ended_on is not None and self.ended_on < self.started_on
 
 
 class EnquiryKind(models.Model):
@@ -201,6 +235,13 @@ class EnquiryKind(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     active = models.BooleanField(
         default=True, help_text="Retired items stay on past cases but leave the list."
+    )
+    required_before_not_found = models.BooleanField(
+        "required before not found",
+        default=True,
+        help_text="Whether every case needs this enquiry before its outcome is "
+        '"not found". Clear it for an enquiry made only when there is reason '
+        "for it, such as confirming a move abroad.",
     )
 
     class Meta:

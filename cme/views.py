@@ -27,10 +27,19 @@ from casework.timeline import events_for
 from casework.transitions import StaleCase
 from children.models import Child
 from cme import actions
+from cme import interim as interim_provision
 from cme.compulsory import csa_ends_on, csa_starts_on
 from cme.days import school_days_missing
+from cme.enquiries import checklist
 from cme.forms import ACTION_FORMS, DeferredPlaceForm, ReferralForm
-from cme.models import CmeCase, DeferredPlace, InterimProvision, MissingPeriod, Transfer
+from cme.models import (
+    CmeCase,
+    DeferredPlace,
+    InterimProvision,
+    MissingPeriod,
+    Transfer,
+    email_undelivered,
+)
 from cme.pack import referral_pack
 from cme.states import TRANSITIONS, allowed_transitions
 from correspondence import outbox
@@ -72,6 +81,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         _visible(request)
         .filter(is_open=True, authority_id=authority_id)
         .select_related("child", "owner", "last_known_school")
+        .annotate(email_undelivered=email_undelivered())
         .order_by(F("due_on").asc(nulls_last=True), "-priority", "pk")
     )
     incoming = (
@@ -152,6 +162,29 @@ def waiting(request: HttpRequest) -> HttpResponse:
         request,
         "cme/waiting.html",
         {"page": page, "rows": _with_days(page.object_list, today), "today": today},
+    )
+
+
+@cme_staff_required
+def interim(request: HttpRequest) -> HttpResponse:
+    """List interim (section 19) provision on the authority's cases, current first."""
+    today = london_today()
+    cases = _visible(request).filter(
+        authority_id=request.user.organisation.authority_id
+    )
+    provisions = interim_provision.for_list(
+        InterimProvision.objects.filter(case__in=cases).select_related("case__child"),
+        today,
+    )
+    page = Paginator(provisions, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {"provision": provision, "status": interim_provision.status(provision, today)}
+        for provision in page.object_list
+    ]
+    return render(
+        request,
+        "cme/interim.html",
+        {"page": page, "rows": rows, "today": today},
     )
 
 
@@ -292,7 +325,17 @@ def available_actions(user: Any, case: CmeCase) -> list:
 
 @cme_staff_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _case_for(request, pk)
+    """Show the case, or show staff of the authority that sent it on where it went.
+
+    Any other user who may not see the case gets 404.
+    """
+    try:
+        case = _case_for(request, pk)
+    except Http404:
+        moved = _moved(request, pk)
+        if moved is None:
+            raise
+        return moved
     today = london_today()
     record("cme.viewed", target=case)
     enquiries = case.enquiries.select_related("kind", "made_by")
@@ -309,7 +352,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "enquiries": enquiries,
             "checklist": [
                 {"kind": kind, "done": kind.pk in done}
-                for kind in actions.checklist(case.authority_id)
+                for kind in checklist(case.authority_id)
             ],
             "safeguarding": case.safeguarding_referrals.select_related("referred_by"),
             "periods": case.missing_periods.all(),
@@ -323,6 +366,24 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "messages_sent": outbox.for_case(case),
         },
     )
+
+
+def _moved(request: HttpRequest, pk: int) -> HttpResponse | None:
+    """Render the "case moved" page if the user's authority transferred the case away.
+
+    The status is 200 rather than 410 Gone. The page is a successful response
+    for a user whose authority sent the case on, and 410 would say the case is
+    gone for good, although a later transfer back opens it again here.
+    Returns None for any other user, who gets the usual 404.
+    """
+    transfer = policy.cme_transfer_away(request.user, pk)
+    if transfer is None:
+        return None
+    record(
+        "cme.moved_notice_viewed",
+        data={"case": pk, "transfer": transfer.pk},
+    )
+    return render(request, "cme/moved.html", {"case_id": pk, "transfer": transfer})
 
 
 @cme_staff_required

@@ -279,6 +279,10 @@ ROWS: dict[str, tuple[Callable[[Record], str], tuple]] = {
         lambda r: "/cme/waiting/",
         (200, 200, 403, 403, 403, 403, 403, LOGIN),
     ),
+    "cme:interim": (
+        lambda r: "/cme/interim/",
+        (200, 200, 403, 403, 403, 403, 403, LOGIN),
+    ),
     "cme:deferred": (
         lambda r: "/cme/deferred/",
         (200, 200, 403, 403, 403, 403, 403, LOGIN),

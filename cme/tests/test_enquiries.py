@@ -1,8 +1,12 @@
+import importlib
 from datetime import date
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
+from access.tests.factories import UserFactory
 from children.tests.factories import (
     ChildFactory,
     RiskAssessmentFactory,
@@ -23,6 +27,62 @@ def test_new_authority_gets_default_checklist():
     codes = list(checklist(authority.pk).values_list("code", flat=True))
 
     assert codes == [code for code, _ in DEFAULT_KINDS]
+
+
+def test_default_checklist_abroad_item_optional():
+    authority = AuthorityFactory(code="999", name="Testshire")
+
+    required = dict(
+        checklist(authority.pk).values_list("code", "required_before_not_found")
+    )
+
+    assert required.pop("abroad_confirmation") is False
+    assert set(required.values()) == {True}
+
+
+def test_migration_makes_abroad_item_optional(authority):
+    migration = importlib.import_module(
+        "cme.migrations.0007_enquiry_required_before_not_found"
+    )
+    EnquiryKind.objects.filter(authority=authority).update(
+        required_before_not_found=True
+    )
+
+    migration.abroad_confirmation_optional(django_apps, None)
+
+    kinds = EnquiryKind.objects.filter(authority=authority)
+    assert not kinds.get(code="abroad_confirmation").required_before_not_found
+    assert kinds.get(code="home_visit").required_before_not_found
+    assert kinds.filter(required_before_not_found=False).count() == 1
+
+
+def test_admin_sets_required_before_not_found(client, authority):
+    admin_user = UserFactory(
+        username="admin", authority=authority, is_staff=True, is_superuser=True
+    )
+    client.force_login(admin_user)
+    kind = EnquiryKind.objects.get(authority=authority, code="home_visit")
+    url = reverse("admin:cme_enquirykind_change", args=[kind.pk])
+
+    form = client.get(url).content.decode()
+    changelist = client.get(reverse("admin:cme_enquirykind_changelist"))
+    response = client.post(
+        url,
+        {
+            "authority": authority.pk,
+            "code": kind.code,
+            "label": kind.label,
+            "order": kind.order,
+            "active": "on",
+        },
+    )
+
+    kind.refresh_from_db()
+    assert 'name="required_before_not_found"' in form
+    # Editable in the list too, beside "order" and "active".
+    assert 'name="form-0-required_before_not_found"' in changelist.content.decode()
+    assert response.status_code == 302
+    assert not kind.required_before_not_found
 
 
 def test_retired_item_leaves_checklist(authority):

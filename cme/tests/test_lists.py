@@ -1,15 +1,18 @@
+import re
 from datetime import date
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from children.tests.factories import ChildFactory
-from cme import actions
+from cme import actions, interim
 from cme.models import CmeCase, DeferredPlace, InterimProvision, Transfer
+from correspondence.models import Message
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -54,6 +57,15 @@ def _add(count, *, authority, other_authority, school, officer, other_officer):
             source=CmeCase.Source.PUBLIC,
             reason="Found at a new school.",
         )
+        # The outbox rejects example.com addresses, so this email is "refused".
+        actions.refer(
+            child=ChildFactory(authority=authority, upn=""),
+            authority=authority,
+            source=CmeCase.Source.PUBLIC,
+            reason="A neighbour has not seen the child at school.",
+            referrer_name="Sam Neighbour",
+            referrer_email="sam@example.com",
+        )
         CmeCase.objects.filter(pk=awaiting.pk).update(
             state="awaiting_school",
             outcome="on_roll",
@@ -82,6 +94,7 @@ def _queries(client, url: str) -> int:
     [
         ("/cme/", "inclusion_officer"),
         ("/cme/waiting/", "inclusion_officer"),
+        ("/cme/interim/", "inclusion_officer"),
         ("/cme/deferred/", "inclusion_officer"),
         ("/exceptions/", "inclusion_officer"),
         ("/school/cme/", "school_user"),
@@ -158,3 +171,141 @@ def test_deferred_place_refused_at_compulsory_age(
     assert response.status_code == 200
     assert "compulsory school age since 31 December 2025" in response.content.decode()
     assert DeferredPlace.objects.count() == 0
+
+
+def _worklist_rows(client) -> dict[int, str]:
+    """Return the HTML of each worklist row, by CME case number."""
+    body = client.get("/cme/").content.decode()
+    rows = {}
+    for row in body.split('<tr class="govuk-table__row">')[1:]:
+        match = re.search(r"\(CME case (\d+)\)", row)
+        if match:
+            rows[int(match.group(1))] = row
+    return rows
+
+
+def test_worklist_flags_undelivered_email(client, authority, inclusion_officer):
+    def refer(referrer_email: str = "") -> CmeCase:
+        return actions.refer(
+            child=ChildFactory(authority=authority, upn=""),
+            authority=authority,
+            source=CmeCase.Source.PUBLIC,
+            reason="A neighbour has not seen the child at school.",
+            referrer_name="Sam Neighbour",
+            referrer_email=referrer_email,
+        )
+
+    # The outbox rejects example.com addresses as "refused" and queues example.org.
+    refused = refer("sam@example.com")
+    failed = refer("sam@example.org")
+    Message.objects.filter(case_id=failed.pk).update(status=Message.Status.FAILED)
+    sent = refer("sam@example.org")
+    Message.objects.filter(case_id=sent.pk).update(status=Message.Status.SENT)
+    queued = refer("sam@example.org")
+    no_email = refer()
+    client.force_login(inclusion_officer)
+
+    rows = _worklist_rows(client)
+
+    flag = "Email not delivered"
+    assert flag in rows[refused.pk]
+    assert f'href="/cme/{refused.pk}/#emails"' in rows[refused.pk]
+    assert flag in rows[failed.pk]
+    assert flag not in rows[sent.pk]
+    assert flag not in rows[queued.pk]
+    assert flag not in rows[no_email.pk]
+
+
+def test_worklist_flag_ignores_placement_email(client, authority, inclusion_officer):
+    """A failed placement email with the same case number flags no CME case."""
+    case = actions.refer(
+        child=ChildFactory(authority=authority, upn=""),
+        authority=authority,
+        source=CmeCase.Source.PUBLIC,
+        reason="A neighbour has not seen the child at school.",
+        referrer_name="Sam Neighbour",
+        referrer_email="sam@example.com",
+    )
+    Message.objects.filter(case_id=case.pk).update(
+        case_type=ContentType.objects.get(app_label="placements", model="placement")
+    )
+    client.force_login(inclusion_officer)
+
+    rows = _worklist_rows(client)
+
+    assert "Email not delivered" not in rows[case.pk]
+
+
+@pytest.mark.parametrize(
+    ("started_on", "ended_on", "expected"),
+    [
+        # Today is Friday 4 December 2026.
+        (date(2026, 12, 4), None, interim.CURRENT),
+        (date(2026, 10, 1), date(2026, 12, 4), interim.CURRENT),
+        (date(2026, 10, 1), date(2026, 12, 3), interim.ENDED),
+        (date(2026, 12, 5), None, interim.PLANNED),
+        (date(2026, 12, 5), date(2026, 12, 18), interim.PLANNED),
+    ],
+)
+def test_interim_provision_status(started_on, ended_on, expected):
+    provision = InterimProvision(
+        provider="Tuition service",
+        hours_per_week=Decimal("10"),
+        started_on=started_on,
+        ended_on=ended_on,
+    )
+
+    assert interim.status(provision, date(2026, 12, 4)) == expected
+
+
+def test_interim_list_current_first(
+    client, authority, other_authority, inclusion_officer
+):
+    def provide(provider, started_on, ended_on=None, *, in_authority=authority):
+        case = actions.refer(
+            child=ChildFactory(authority=in_authority, upn=""),
+            authority=in_authority,
+            source=CmeCase.Source.PLACE_NOT_TAKEN_UP,
+            reason="Place not taken up.",
+            referred_on=date(2026, 9, 14),
+        )
+        InterimProvision.objects.create(
+            case=case,
+            provider=provider,
+            hours_per_week=Decimal("12.5"),
+            started_on=started_on,
+            ended_on=ended_on,
+        )
+        return case
+
+    ended = provide("Ended Tuition", date(2026, 9, 15), date(2026, 10, 30))
+    planned = provide("Planned Tuition", date(2026, 12, 7))
+    open_ended = provide("Open Tuition", date(2026, 10, 1))
+    ending = provide("Ending Tuition", date(2026, 11, 2), date(2026, 12, 18))
+    provide("Leicester Tuition", date(2026, 10, 1), in_authority=other_authority)
+    client.force_login(inclusion_officer)
+
+    body = client.get("/cme/interim/").content.decode()
+    worklist = client.get("/cme/").content.decode()
+
+    order = [
+        body.index(provider)
+        for provider in (
+            "Open Tuition",
+            "Ending Tuition",
+            "Planned Tuition",
+            "Ended Tuition",
+        )
+    ]
+    assert order == sorted(order)
+    assert "Leicester Tuition" not in body
+    # The ended provision shows both its dates.
+    ended_row = body[body.index("Ended Tuition") :].split("</tr>")[0]
+    assert "15 September 2026" in ended_row
+    assert "30 October 2026" in ended_row
+    assert "12.5" in ended_row
+    assert f'href="/cme/{ended.pk}/"' in ended_row
+    assert "No end date" in body[body.index("Open Tuition") :].split("</tr>")[0]
+    for case in (planned, open_ended, ending):
+        assert f'href="/cme/{case.pk}/"' in body
+    assert 'href="/cme/interim/"' in worklist

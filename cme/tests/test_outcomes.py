@@ -8,7 +8,7 @@ from access.models import User
 from casework.transitions import TransitionNotAllowed
 from cme import actions, outcomes
 from cme.enquiries import checklist
-from cme.models import CmeCase, Enquiry
+from cme.models import CmeCase, Enquiry, EnquiryKind
 from cme.states import State
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("friday_4_december")]
@@ -111,6 +111,54 @@ def test_not_found_needs_every_enquiry(open_case, inclusion_officer):
     assert "Home visit" in error.value.message_dict["outcome"][0]
 
 
+def _required_enquiries_but_abroad(case, officer):
+    for kind in checklist(case.authority_id).exclude(code="abroad_confirmation"):
+        Enquiry.objects.create(
+            case=case,
+            kind=kind,
+            made_on=date(2026, 11, 20),
+            made_by=officer,
+            result=Enquiry.Result.NO_TRACE,
+        )
+
+
+def test_not_found_without_abroad_confirmation(open_case, inclusion_officer):
+    case = open_case()
+    _required_enquiries_but_abroad(case, inclusion_officer)
+
+    actions.record_outcome(
+        case,
+        actor=inclusion_officer,
+        outcome=Outcome.NOT_FOUND,
+        outcome_evidence="No reason to think the family went abroad.",
+    )
+
+    case.refresh_from_db()
+    assert case.outcome == Outcome.NOT_FOUND
+    assert case.state == State.AWAITING_SIGN_OFF
+
+
+def test_not_found_needs_enquiry_made_required(open_case, inclusion_officer, authority):
+    EnquiryKind.objects.filter(authority=authority, code="abroad_confirmation").update(
+        required_before_not_found=True
+    )
+    case = open_case()
+    _required_enquiries_but_abroad(case, inclusion_officer)
+
+    with pytest.raises(ValidationError) as error:
+        actions.record_outcome(
+            case,
+            actor=inclusion_officer,
+            outcome=Outcome.NOT_FOUND,
+            outcome_evidence="The family may have gone to Portugal.",
+        )
+
+    case.refresh_from_db()
+    message = error.value.message_dict["outcome"][0]
+    assert message.endswith("Still to record: Confirmation of a move abroad.")
+    assert case.state == State.OPEN
+
+
 def test_over_csa_refused_for_child_still_of_age(open_case, inclusion_officer):
     case = open_case(date_of_birth=date(2015, 3, 14))
 
@@ -178,7 +226,8 @@ def test_school_confirms_on_roll(
     assert refused.status_code == 404
     assert response.status_code == 302
     assert case.state == State.CLOSED
-    assert case.missing_periods.get().ended_on == date(2026, 11, 30)
+    # On roll from 30 November, so the last day missing is 29 November.
+    assert case.missing_periods.get().ended_on == date(2026, 11, 29)
 
 
 def test_admissions_officer_sees_only_allowed_actions(client, open_case, officer):

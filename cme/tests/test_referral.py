@@ -8,6 +8,9 @@ from cme.models import CmeCase, MissingPeriod
 from placements import actions as placement_actions
 from placements.states import State
 from placements.tests.factories import PlacementFactory
+from removals import actions as removal_actions
+from removals import sweep as removal_sweep
+from removals.tests.conftest import notice_fields
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("friday_4_december")]
 
@@ -199,3 +202,191 @@ def test_closed_case_is_not_a_duplicate(inclusion_officer, open_case, authority)
     )
 
     assert list(matches) == []
+
+
+# Automatic referrals for a child who already has a case -----------------------
+
+UPN = "B801200005001"
+
+
+def _place_not_taken_up(child, people):
+    placement = PlacementFactory(
+        child=child,
+        authority=child.authority,
+        state=State.REQUESTED,
+        school=people["school"],
+        offered_on=date(2026, 11, 9),
+        agreed_start_on=date(2026, 11, 16),
+        request_sent_on=date(2026, 11, 10),
+    )
+    placement_actions.refer_to_cme(
+        placement, actor=people["officer"], note="Never arrived at Oakfield."
+    )
+    return placement
+
+
+def _removed_to_unknown(child, people):
+    notice, _ = removal_actions.notify(
+        actor=people["school_user"],
+        **notice_fields("F", upn=child.upn, destination="unknown"),
+    )
+    return notice
+
+
+def _arrival_not_confirmed(child, people):
+    notice, _ = removal_actions.notify(
+        actor=people["school_user"],
+        **notice_fields(
+            "A",
+            upn=child.upn,
+            destination="school",
+            destination_school=people["other_school"],
+            new_start_on=date(2026, 12, 7),
+        ),
+    )
+    assert removal_sweep.sweep(notice.arrival_due_at) == {"referred": 1}
+    return notice
+
+
+def _absence_return(child, people):
+    actions.record_absence_return(
+        actor=people["school_user"],
+        legal_first_name=child.legal_first_name,
+        legal_last_name=child.legal_last_name,
+        date_of_birth=child.date_of_birth,
+        sex=child.sex,
+        upn=child.upn,
+        first_day_absent=date(2026, 11, 16),
+        school_days_absent=12,
+        last_known_address="3 Orchard Way, Coalville LE67 3AA",
+    )
+    return None
+
+
+# Each automatic source: how it refers the child, its source, the timeline
+# event it adds to an open case, and the words that event's note starts with.
+AUTOMATIC_REFERRALS = {
+    "place_not_taken_up": (
+        _place_not_taken_up,
+        CmeCase.Source.PLACE_NOT_TAKEN_UP,
+        "cme.referred_again",
+        "Place not taken up: Never arrived at Oakfield.",
+    ),
+    "removed_to_unknown": (
+        _removed_to_unknown,
+        CmeCase.Source.UNKNOWN_DESTINATION,
+        "cme.referred_again",
+        "Removed from roll, destination unknown: Oakfield Primary School deleted",
+    ),
+    "arrival_not_confirmed": (
+        _arrival_not_confirmed,
+        CmeCase.Source.UNKNOWN_DESTINATION,
+        "cme.referred_again",
+        "Removed from roll, destination unknown: Oakfield Primary School removed",
+    ),
+    "absence_return": (
+        _absence_return,
+        CmeCase.Source.ABSENCE_RETURN,
+        "cme.reported_again",
+        "Oakfield Primary School reports 12 school days",
+    ),
+}
+
+
+@pytest.fixture
+def people(school, other_school, officer, school_user):
+    return {
+        "school": school,
+        "other_school": other_school,
+        "officer": officer,
+        "school_user": school_user,
+    }
+
+
+@pytest.mark.parametrize("name", AUTOMATIC_REFERRALS)
+def test_automatic_referral_joins_open_case(name, open_case, people):
+    refer_child, _, kind, note_start = AUTOMATIC_REFERRALS[name]
+    case = open_case(upn=UPN)
+
+    source_case = refer_child(case.child, people)
+
+    assert CmeCase.objects.filter(child=case.child).count() == 1
+    event = actions.events_for(case).get(kind=kind)
+    assert event.note.startswith(note_start)
+    if source_case is not None:
+        assert event.data["source_case_type"] == source_case._meta.label_lower
+        assert event.data["source_case_id"] == source_case.pk
+
+
+@pytest.mark.parametrize("name", AUTOMATIC_REFERRALS)
+def test_automatic_referral_after_closed_case(name, open_case, people, officer):
+    refer_child, source, _, _ = AUTOMATIC_REFERRALS[name]
+    closed = open_case(upn=UPN)
+    actions.record_outcome(
+        closed,
+        actor=officer,
+        outcome=CmeCase.Outcome.HOME_EDUCATION,
+        outcome_on=date(2026, 11, 5),
+        outcome_evidence="Home education confirmed by the EHE team.",
+    )
+
+    refer_child(closed.child, people)
+
+    new = CmeCase.objects.get(child=closed.child, is_open=True)
+    assert new.pk != closed.pk
+    assert new.source == source
+    assert CmeCase.objects.filter(child=closed.child).count() == 2
+
+
+def test_automatic_referral_other_authority_case(
+    open_case, people, other_authority, other_inclusion_officer
+):
+    case = open_case(upn=UPN)
+    elsewhere = actions.refer(
+        child=case.child,
+        authority=other_authority,
+        source=CmeCase.Source.PARTNER_AGENCY,
+        reason="Reported by Leicester's health visitors.",
+        referred_by=other_inclusion_officer,
+    )
+    CmeCase.objects.filter(pk=case.pk).update(is_open=False, outcome="abroad")
+
+    _removed_to_unknown(case.child, people)
+
+    assert CmeCase.objects.filter(child=case.child).count() == 3
+    assert not actions.events_for(elsewhere).filter(kind="cme.referred_again")
+
+
+def test_source_case_added_once(open_case, authority, school):
+    case = open_case(upn=UPN)
+    # Any model row works as the source case, so a child is used for a notice.
+    removal = ChildFactory(authority=authority, upn="")
+
+    for _ in range(2):
+        returned = actions.refer(
+            child=case.child,
+            authority=authority,
+            source=CmeCase.Source.UNKNOWN_DESTINATION,
+            reason="Deleted under ground I; destination unknown.",
+            last_known_school=school,
+            source_case=removal,
+        )
+        assert returned == case
+
+    assert actions.events_for(case).filter(kind="cme.referred_again").count() == 1
+    assert CmeCase.objects.count() == 1
+
+
+def test_officer_referral_still_opens_case(open_case, inclusion_officer, authority):
+    case = open_case(upn=UPN)
+
+    second = actions.refer(
+        child=case.child,
+        authority=authority,
+        source=CmeCase.Source.PARTNER_AGENCY,
+        reason="Health visitor reports the child is not at school.",
+        referred_by=inclusion_officer,
+    )
+
+    assert second != case
+    assert CmeCase.objects.filter(child=case.child, is_open=True).count() == 2

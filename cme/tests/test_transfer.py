@@ -3,6 +3,7 @@
 import pytest
 
 from access import policy
+from audit.models import AuditEntry
 from cme.models import Transfer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("friday_4_december")]
@@ -73,7 +74,8 @@ def test_accept_moves_ownership_and_access(
     assert requested.authority == other_authority
     assert requested.transfers.get().status == Transfer.Status.ACCEPTED
     assert _access(client, other_inclusion_officer, requested) == (True, 200)
-    assert _access(client, inclusion_officer, requested) == (False, 404)
+    # The sender may no longer see the case, but gets the "case moved" page.
+    assert _access(client, inclusion_officer, requested) == (False, 200)
     assert policy.can_act_on_cme_case(other_inclusion_officer, requested)
     assert not policy.can_act_on_cme_case(inclusion_officer, requested)
     assert policy.can_view_child(other_inclusion_officer, requested.child)
@@ -148,3 +150,91 @@ def test_referral_pack_outside_deployment(client, open_case, inclusion_officer):
     assert page.status_code == 200
     assert sent.status_code == 302
     assert case.referral_packs.get().authority_name == "Cardiff Council"
+
+
+def _accept(client, case, user):
+    client.force_login(user)
+    response = client.post(
+        f"/cme/{case.pk}/accept_transfer/",
+        {"version": case.version, "note": "We will visit the new address."},
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+
+
+def test_sender_sees_case_moved(client, requested, other_inclusion_officer, manager):
+    _accept(client, requested, other_inclusion_officer)
+    client.force_login(manager)
+
+    response = client.get(f"/cme/{requested.pk}/")
+    action = client.get(f"/cme/{requested.pk}/record_enquiry/")
+    pack = client.get(f"/cme/{requested.pk}/referral-pack/")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f"CME case {requested.pk} moved to Leicester" in page
+    assert "accepted the case on 4 December 2026" in page
+    # The page shows no case detail, such as the child, the reason or the note.
+    assert requested.child.legal_first_name not in page
+    assert requested.child.legal_last_name not in page
+    assert requested.reason not in page
+    assert "The family now rents in Leicester" not in page
+    assert action.status_code == 404
+    assert pack.status_code == 404
+    assert AuditEntry.objects.filter(action="cme.moved_notice_viewed").count() == 1
+
+
+def test_case_moved_page_only_for_sender(
+    client, requested, other_inclusion_officer, third_authority_officer
+):
+    _accept(client, requested, other_inclusion_officer)
+
+    assert _access(client, third_authority_officer, requested) == (False, 404)
+
+
+@pytest.mark.parametrize("decision", ["reject_transfer", "revoke_transfer"])
+def test_undone_transfer_shows_no_moved_page(
+    client, requested, decision, inclusion_officer, other_inclusion_officer
+):
+    decider = (
+        other_inclusion_officer if decision == "reject_transfer" else inclusion_officer
+    )
+    client.force_login(decider)
+    client.post(
+        f"/cme/{requested.pk}/{decision}/",
+        {"version": requested.version, "reason": "The family came back."},
+    )
+
+    client.force_login(inclusion_officer)
+    page = client.get(f"/cme/{requested.pk}/").content.decode()
+
+    assert policy.cme_transfer_away(inclusion_officer, requested.pk) is None
+    assert requested.child.legal_last_name in page
+    assert "moved to" not in page
+
+
+def test_case_transferred_back_opens_again(
+    client, requested, inclusion_officer, other_inclusion_officer, authority
+):
+    _accept(client, requested, other_inclusion_officer)
+    client.force_login(other_inclusion_officer)
+    client.post(
+        f"/cme/{requested.pk}/request_transfer/",
+        {
+            "version": requested.version,
+            "to_authority": authority.pk,
+            "note": "The family moved back to Hinckley.",
+        },
+    )
+    requested.refresh_from_db()
+    _accept(client, requested, inclusion_officer)
+
+    client.force_login(inclusion_officer)
+    back_home = client.get(f"/cme/{requested.pk}/").content.decode()
+    client.force_login(other_inclusion_officer)
+    moved_on = client.get(f"/cme/{requested.pk}/").content.decode()
+
+    assert requested.authority == authority
+    assert requested.child.legal_last_name in back_home
+    assert f"CME case {requested.pk} moved to Leicestershire" in moved_on
+    assert requested.child.legal_last_name not in moved_on

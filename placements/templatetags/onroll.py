@@ -39,6 +39,7 @@ EVENT_LABELS = {
     "email.refused": "Email refused: address not allowed on this system",
     "cme.referred": "Referral received by the Inclusion Service",
     "cme.reported_again": "Reported again in a school's absence return",
+    "cme.referred_again": "Referred again while the case was open",
     "cme.acknowledgement_not_sent": "Referral acknowledgement not emailed",
     "cme.record_enquiry": "Enquiry recorded",
     "cme.record_safeguarding": "Safeguarding referral recorded",

@@ -3,6 +3,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from audit.log import record
 from cme.figures import census_figures
 from schools.models import Authority
 
@@ -19,8 +20,24 @@ class Command(BaseCommand):
         parser.add_argument(
             "--json", action="store_true", dest="as_json", help="Print JSON."
         )
+        parser.add_argument(
+            "--cases",
+            action="store_true",
+            dest="with_cases",
+            help="Also list each case counted: case number, the child's UPN, "
+            "school days missing, time band and primary reason, without names. "
+            'In JSON, a "cases" list with "upn" null for a child with no UPN.',
+        )
 
-    def handle(self, *args, census_date: str, la: str, as_json: bool, **options):
+    def handle(
+        self,
+        *args,
+        census_date: str,
+        la: str,
+        as_json: bool,
+        with_cases: bool,
+        **options,
+    ):
         try:
             day = date.fromisoformat(census_date)
         except ValueError:
@@ -34,7 +51,18 @@ class Command(BaseCommand):
                 f"No authority has LA code {la!r}. Give a code from the schools "
                 "import, for example 855."
             )
-        figures = census_figures(authority.pk, day)
+        figures = census_figures(authority.pk, day, with_cases=with_cases)
+        if with_cases:
+            # The list identifies children by UPN, so the audit log records it.
+            record(
+                "cme.return_cases_listed",
+                target=authority,
+                data={
+                    "census_date": figures["census_date"],
+                    "cases": [case["case_id"] for case in figures["cases"]],
+                    "via": "manage.py cme_return",
+                },
+            )
         if as_json:
             self.stdout.write(json.dumps(figures, indent=2))
             return
@@ -48,3 +76,17 @@ class Command(BaseCommand):
         self.stdout.write("By primary reason:")
         for label, count in figures["by_primary_reason"].items():
             self.stdout.write(f"  {label}: {count}")
+        if with_cases:
+            self._write_cases(figures["cases"])
+
+    def _write_cases(self, cases: list[dict]) -> None:
+        self.stdout.write("Cases counted:")
+        if not cases:
+            self.stdout.write("  None")
+        for case in cases:
+            days = case["school_days_missing"]
+            self.stdout.write(
+                f"  CME case {case['case_id']}, {case['upn'] or 'no UPN'}: "
+                f"{days} school day{'' if days == 1 else 's'}, "
+                f"{case['time_missing']}, {case['primary_reason']}"
+            )
