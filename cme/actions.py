@@ -779,6 +779,47 @@ def record_provision(
     return provision
 
 
+@transaction.atomic
+def end_provision(
+    case: CmeCase,
+    *,
+    actor: User,
+    provision: InterimProvision,
+    ended_on: date,
+    version: int | None = None,
+) -> None:
+    """Record the last day of interim provision that had no end date."""
+    _check(case, "end_provision", actor, version)
+    if provision.case_id != case.pk:
+        raise ValidationError({"provision": "That provision belongs to another case."})
+    if provision.ended_on is not None:
+        raise ValidationError(
+            {
+                "provision": f"{provision} already ended on "
+                f"{long_date(provision.ended_on)}."
+            }
+        )
+    if ended_on < provision.started_on:
+        raise ValidationError(
+            {
+                "ended_on": f"The end date, {long_date(ended_on)}, is before the "
+                f"start date, {long_date(provision.started_on)}"
+            }
+        )
+    provision.ended_on = ended_on
+    provision.save(update_fields=["ended_on"])
+    _save(
+        case,
+        "end_provision",
+        actor,
+        _before(case),
+        case.state,
+        note=f"{provision.provider} ended on {long_date(ended_on)}.",
+        data={"provision_id": provision.pk},
+        reschedule=False,
+    )
+
+
 # Outcomes -------------------------------------------------------------------------
 
 

@@ -130,6 +130,22 @@ class ProvisionForm(CaseActionForm):
     ended_on = GovukDateField(label="End date", required=False)
 
 
+class EndProvisionForm(CaseActionForm):
+    provision = forms.ModelChoiceField(
+        label="Provision",
+        queryset=None,
+        empty_label="Choose the provision",
+        error_messages={"required": "Choose the provision that ended"},
+    )
+    ended_on = GovukDateField(label="Last day of the provision")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["provision"].queryset = self.case.interim_provisions.filter(
+            ended_on=None
+        )
+
+
 class OutcomeForm(CaseActionForm):
     outcome = forms.ChoiceField(
         label="Outcome",
@@ -210,6 +226,7 @@ ACTION_FORMS: dict[str, type[CaseActionForm]] = {
     "review": ReviewForm,
     "set_reason": ReasonForm,
     "record_provision": ProvisionForm,
+    "end_provision": EndProvisionForm,
     "record_outcome": OutcomeForm,
     "sign_off": NoteForm,
     "return_outcome": NoteForm,

@@ -3,10 +3,9 @@
 Education Act 1996 s19 makes the authority arrange suitable education for a
 child of compulsory school age who would otherwise not receive it. A
 provision is current from its start date to its end date, both included,
-and stays current while it has no end date.
-
-NOTE: the end date is set only when the provision is recorded, so provision
-recorded without one stays current after the case closes.
+and stays current while it has no end date. An officer records the end
+date with the provision or later (cme.actions.end_provision), while the
+case is open.
 """
 
 from datetime import date

@@ -84,6 +84,13 @@ TRANSITIONS: dict[str, Transition] = {
             _CASEWORKERS,
         ),
         Transition(
+            "end_provision",
+            "End interim (section 19) provision",
+            OPEN_STATES,
+            None,
+            _CASEWORKERS,
+        ),
+        Transition(
             "record_outcome", "Record the outcome", SEARCHING, None, _CASEWORKERS
         ),
         Transition(

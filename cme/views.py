@@ -310,6 +310,11 @@ def available_actions(user: Any, case: CmeCase) -> list:
                 policy.can_act_on_cme_case(user, case)
                 and case.safeguarding_referrals.exists()
             )
+        elif name == "end_provision":
+            ok = (
+                policy.can_act_on_cme_case(user, case)
+                and case.interim_provisions.filter(ended_on=None).exists()
+            )
         elif name == "sign_off":
             ok = policy.can_act_on_cme_case(user, case) and (
                 user.pk != case.outcome_recorded_by_id

@@ -47,6 +47,7 @@ EVENT_LABELS = {
     "cme.review": "Case reviewed",
     "cme.set_reason": "Primary reason recorded",
     "cme.record_provision": "Interim provision recorded",
+    "cme.end_provision": "Interim provision ended",
     "cme.record_outcome": "Outcome recorded",
     "cme.sign_off": "Outcome signed off",
     "cme.return_outcome": "Outcome returned to the officer",
