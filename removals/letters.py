@@ -122,13 +122,11 @@ def send_formal(
 def send_governing_board(
     challenge: Challenge, *, reply_due_on: date | None, actor: User | None = None
 ) -> ChallengeLetter:
-    # NOTE: schools.School has no address for the governing board, so the
-    # letter goes to the school's address for the chair's attention.
     school = challenge.notice.school
     return _send(
         challenge,
         "governing_board",
-        to=_school_address(challenge),
+        to=school.governing_board_email or _school_address(challenge),
         addressee=f"The chair of the governing board, {school.name}",
         reply_due_on=reply_due_on,
         actor=actor,
@@ -138,13 +136,11 @@ def send_governing_board(
 def send_trust(
     challenge: Challenge, *, reply_due_on: date | None, actor: User | None = None
 ) -> ChallengeLetter:
-    # NOTE: schools.School has the trust's name but no address, so the
-    # letter goes to the school's address for the trust's attention.
     school = challenge.notice.school
     return _send(
         challenge,
         "trust",
-        to=_school_address(challenge),
+        to=school.trust_email or _school_address(challenge),
         addressee=f"The chief executive, {school.trust or 'the academy trust'}",
         reply_due_on=reply_due_on,
         actor=actor,

@@ -116,7 +116,19 @@ class SchoolAdmin(admin.ModelAdmin):
             },
         ),
         ("Dates", {"fields": ("open_date", "close_date")}),
-        ("Contact", {"fields": ("email", "head_teacher", "town", "postcode")}),
+        (
+            "Contact",
+            {
+                "fields": (
+                    "email",
+                    "head_teacher",
+                    "governing_board_email",
+                    "trust_email",
+                    "town",
+                    "postcode",
+                )
+            },
+        ),
         (
             "Successors",
             {

@@ -74,6 +74,19 @@ class School(models.Model):
         blank=True, help_text="Where on-roll requests for this school are sent."
     )
     head_teacher = models.CharField(max_length=200, blank=True)
+    # GIAS publishes neither address, so an administrator enters them. A
+    # removal challenge escalated to the board or the trust goes to the
+    # school's own address until they are set (removals.letters).
+    governing_board_email = models.EmailField(
+        "governing board email",
+        blank=True,
+        help_text="Where escalated removal challenges to the governing board go.",
+    )
+    trust_email = models.EmailField(
+        "academy trust email",
+        blank=True,
+        help_text="Where escalated removal challenges to the academy trust go.",
+    )
     successors = models.ManyToManyField(
         "self",
         symmetrical=False,

@@ -280,3 +280,28 @@ def test_challenge_page_lists_failed_checks(client, authority, officer):
 
     assert "Failed checks" in page
     assert page.count(notice.findings[0]["message"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("kind", "steps", "field"),
+    [
+        (School.Type.MAINTAINED, ["escalate_governing_board"], "governing_board_email"),
+        (School.Type.ACADEMY, ["escalate_trust"], "trust_email"),
+    ],
+)
+@pytest.mark.parametrize("address", ["", "escalations@board.example.org"])
+def test_escalation_goes_to_board_or_trust_address(
+    challenge_at, officer, kind, steps, field, address
+):
+    challenge = challenge_at(kind)
+    school = challenge.notice.school
+    setattr(school, field, address)
+    school.save()
+
+    for name in ["send_formal", *steps]:
+        _move(challenge, name, officer)
+
+    letter = challenge.letters.select_related("message").last()
+    # Without its own address, the letter goes to the school for the board's
+    # or trust's attention.
+    assert letter.message.to == (address or school.email)
