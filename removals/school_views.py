@@ -19,7 +19,7 @@ from placements.school_views import school_user_required
 from placements.views import PAGE_SIZE
 from removals import actions, uploads
 from removals.forms import ConfirmArrivalForm, ConfirmUploadForm, NoticeForm, UploadForm
-from removals.grounds import QUESTIONS, SPECIAL_SCHOOL_QUESTIONS
+from removals.grounds import GROUNDS, QUESTIONS, SPECIAL_SCHOOL_QUESTIONS
 from removals.models import RemovalNotice, RemovalUpload
 
 logger = logging.getLogger(__name__)
@@ -118,6 +118,9 @@ def upload(request: HttpRequest) -> HttpResponse:
             "required_columns": uploads.REQUIRED_COLUMNS,
             "optional_columns": uploads.OPTIONAL_COLUMNS,
             "questions": list(QUESTIONS.values()) + list(SPECIAL_SCHOOL_QUESTIONS),
+            "grounds": list(GROUNDS.values()),
+            "special_school_keys": [q.key for q in SPECIAL_SCHOOL_QUESTIONS],
+            "is_special": request.user.school.is_special,
         },
     )
 

@@ -659,3 +659,19 @@ def test_second_challenge_adds_reason_as_note(client, school, officer):
     assertContains(response, "The family were seen at home last week.")
     challenge.refresh_from_db()
     assert challenge.reason == "The parent says they did not ask for home education."
+
+
+@pytest.mark.parametrize("is_special", [False, True])
+def test_upload_page_lists_grounds_and_their_columns(client, school_user, is_special):
+    school_user.school.is_special = is_special
+    school_user.school.save()
+    client.force_login(school_user)
+
+    page = client.get("/school/removals/upload/").content.decode()
+
+    # Ground H needs the joint enquiries answer; K (died) needs no consent.
+    row_h = page[page.index("Not back after a leave of absence") :]
+    assert "joint_enquiries" in row_h[: row_h.index("</tr>")]
+    assert ("K*" in page) is False
+    assert ("H*" in page) is is_special
+    assert ("placed_by_la and la_consent_given" in page) is is_special
