@@ -498,22 +498,78 @@ def _flag_to_partners(notice: RemovalNotice) -> None:
         )
 
 
+def _check_awaited_arrival(
+    notice: RemovalNotice, actor: User, version: int | None, verb: str
+) -> None:
+    if not policy.expected_arrivals(
+        actor, RemovalNotice.objects.filter(pk=notice.pk)
+    ).exists():
+        raise PermissionDenied("Only the new school can answer for this pupil.")
+    if notice.arrival != RemovalNotice.Arrival.AWAITED:
+        raise TransitionNotAllowed(
+            f"This arrival is {notice.get_arrival_display().lower()}, so it cannot "
+            f"be {verb}."
+        )
+    if version is not None and version != notice.version:
+        raise StaleCase(notice)
+
+
+def refer_missing_arrival(notice: RemovalNotice, reason: str) -> None:
+    """Refer a pupil the named new school has not taken on roll as missing education."""
+    cme_actions.refer(
+        child=notice.child,
+        authority=notice.authority,
+        source=CmeCase.Source.UNKNOWN_DESTINATION,
+        reason=reason,
+        last_known_school=notice.school,
+        source_case=notice,
+        # None lets refer() fall back to the child's latest address.
+        last_known_address=notice.last_known_address or None,
+    )
+
+
+@transaction.atomic
+def report_not_arrived(
+    notice: RemovalNotice, *, actor: User, note: str, version: int | None = None
+) -> None:
+    """Record the new school's word that the pupil has not arrived, and refer them.
+
+    The school need not wait for the arrival deadline: a pupil it knows will
+    not come is referred as missing education at once.
+    """
+    _check_awaited_arrival(notice, actor, version, "reported as not arrived")
+    note = note.strip()
+    if not note:
+        raise ValidationError(
+            {"note": "Enter what the school knows, such as the family's last contact"}
+        )
+    before = audit_changes.snapshot(notice)
+    claim(notice)
+    notice.arrival = RemovalNotice.Arrival.REFERRED_CME
+    notice.arrival_due_at = None
+    notice.save()
+    record(
+        "removal.report_not_arrived",
+        actor=actor,
+        target=notice,
+        changes=audit_changes.diff(before, notice),
+    )
+    school = notice.destination_school.name
+    record_event(notice, "removal.not_arrived", actor=actor, note=note)
+    refer_missing_arrival(
+        notice,
+        f"{notice.school.name} removed {notice.pupil_name} from roll on "
+        f"{long_date(notice.deletion_on)}, naming {school} as the new school. "
+        f"{school} reports the pupil has not arrived: {note}",
+    )
+
+
 @transaction.atomic
 def confirm_arrival(
     notice: RemovalNotice, *, actor: User, starting_on: date, version: int | None = None
 ) -> None:
     """Record the destination school's confirmation that the child is on roll."""
-    if not policy.expected_arrivals(
-        actor, RemovalNotice.objects.filter(pk=notice.pk)
-    ).exists():
-        raise PermissionDenied("Only the new school can confirm this pupil's arrival.")
-    if notice.arrival != RemovalNotice.Arrival.AWAITED:
-        raise TransitionNotAllowed(
-            f"This arrival is {notice.get_arrival_display().lower()}, so it cannot "
-            "be confirmed."
-        )
-    if version is not None and version != notice.version:
-        raise StaleCase(notice)
+    _check_awaited_arrival(notice, actor, version, "confirmed")
 
     if starting_on > london_today():
         raise ValidationError(

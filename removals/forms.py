@@ -323,6 +323,19 @@ class ConfirmArrivalForm(GovukForm):
     starting_on = GovukDateField(label="The pupil's first day at your school")
 
 
+class NotArrivedForm(GovukForm):
+    version = case_version_field()
+    note = forms.CharField(
+        label="What do you know about the pupil?",
+        help_text="For example the family's last contact with the school, or "
+        "where they said they were going.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": "Enter what the school knows, such as the family's last contact"
+        },
+    )
+
+
 class MonthForm(GovukForm):
     show_optional_labels = False
     month = forms.DateField(

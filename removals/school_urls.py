@@ -11,4 +11,9 @@ urlpatterns = [
     path("upload/", school_views.upload, name="upload"),
     path("upload/<int:pk>/", school_views.upload_preview, name="upload_preview"),
     path("arrivals/<int:pk>/", school_views.confirm_arrival, name="confirm_arrival"),
+    path(
+        "arrivals/<int:pk>/not-arrived/",
+        school_views.report_not_arrived,
+        name="report_not_arrived",
+    ),
 ]

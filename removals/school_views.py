@@ -18,7 +18,13 @@ from casework.transitions import StaleCase, TransitionNotAllowed
 from placements.school_views import school_user_required
 from placements.views import PAGE_SIZE
 from removals import actions, uploads
-from removals.forms import ConfirmArrivalForm, ConfirmUploadForm, NoticeForm, UploadForm
+from removals.forms import (
+    ConfirmArrivalForm,
+    ConfirmUploadForm,
+    NotArrivedForm,
+    NoticeForm,
+    UploadForm,
+)
 from removals.grounds import GROUNDS, QUESTIONS, SPECIAL_SCHOOL_QUESTIONS
 from removals.models import RemovalNotice, RemovalUpload
 
@@ -194,5 +200,47 @@ def confirm_arrival(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "removals/school/confirm_arrival.html",
+        {"notice": notice, "form": form},
+    )
+
+
+@school_user_required
+def report_not_arrived(request: HttpRequest, pk: int) -> HttpResponse:
+    """Tell the authority that a pupil named as joining has not arrived."""
+    notice = get_object_or_404(
+        policy.expected_arrivals(request.user, RemovalNotice.objects.all()).filter(
+            arrival=RemovalNotice.Arrival.AWAITED
+        ),
+        pk=pk,
+    )
+    form = NotArrivedForm(
+        request.POST if request.method == "POST" else None,
+        initial={"version": notice.version},
+    )
+    if request.method == "GET":
+        record("removal.viewed", target=notice, data={"form": "report_not_arrived"})
+    if form.is_bound and form.is_valid():
+        try:
+            actions.report_not_arrived(
+                notice,
+                actor=request.user,
+                note=form.cleaned_data["note"],
+                version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            for key, errors in error.message_dict.items():
+                form.add_error(key if key in form.fields else None, errors)
+        except StaleCase as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                f"Reported as not arrived: {notice.pupil_name}. The local authority "
+                "will look for the pupil as a child missing education.",
+            )
+            return redirect("school_removals:list")
+    return render(
+        request,
+        "removals/school/report_not_arrived.html",
         {"notice": notice, "form": form},
     )

@@ -21,9 +21,8 @@ from django.utils import timezone
 
 from audit.log import record
 from casework.timeline import record_event
-from cme import actions as cme_actions
-from cme.models import CmeCase
 from onroll.formatters import long_date
+from removals import actions
 from removals.models import RemovalNotice
 
 logger = logging.getLogger(__name__)
@@ -81,14 +80,5 @@ def _act(notice: RemovalNotice) -> str:
         changes={"arrival": [RemovalNotice.Arrival.AWAITED, "referred_cme"]},
     )
     record_event(notice, "removal.arrival_overdue", note=reason)
-    cme_actions.refer(
-        child=notice.child,
-        authority=notice.authority,
-        source=CmeCase.Source.UNKNOWN_DESTINATION,
-        reason=reason,
-        last_known_school=notice.school,
-        source_case=notice,
-        # None lets refer() fall back to the child's latest address.
-        last_known_address=notice.last_known_address or None,
-    )
+    actions.refer_missing_arrival(notice, reason)
     return "referred"

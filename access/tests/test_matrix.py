@@ -271,6 +271,10 @@ ROWS: dict[str, tuple[Callable[[Record], str], tuple]] = {
         lambda r: f"/school/removals/arrivals/{_arrival(r).pk}/",
         (403, 403, 200, 404, 403, 403, 403, LOGIN),
     ),
+    "school_removals:report_not_arrived": (
+        lambda r: f"/school/removals/arrivals/{_arrival(r).pk}/not-arrived/",
+        (403, 403, 200, 404, 403, 403, 403, LOGIN),
+    ),
     # Children missing education: LA caseworkers and managers only; each
     # authority lists its own cases, and another authority's case is "not found".
     "cme:worklist": (lambda r: "/cme/", (200, 200, 403, 403, 403, 403, 403, LOGIN)),

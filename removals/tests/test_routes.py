@@ -391,6 +391,40 @@ def test_only_new_school_confirms_arrival(school_user, other_school):
     assert notice.arrival == RemovalNotice.Arrival.AWAITED
 
 
+def test_new_school_reports_not_arrived(
+    client, school_user, other_school, other_school_user
+):
+    notice = _to_school(school_user, other_school)
+    client.force_login(other_school_user)
+    url = f"/school/removals/arrivals/{notice.pk}/"
+    assert f"{url}not-arrived/" in client.get(url).content.decode()
+
+    blank = client.post(f"{url}not-arrived/", {"version": notice.version, "note": ""})
+    sent = client.post(
+        f"{url}not-arrived/",
+        {"version": notice.version, "note": "Mother says they moved to Spain."},
+    )
+
+    assert "Enter what the school knows" in blank.content.decode()
+    assert sent.status_code == 302
+    notice.refresh_from_db()
+    assert notice.arrival == RemovalNotice.Arrival.REFERRED_CME
+    case = CmeCase.objects.get()
+    assert case.source_case_id == notice.pk
+    assert "Mother says they moved to Spain." in case.reason
+    # The sweep has nothing left to do for this pupil.
+    assert sweep.sweep(timezone.now() + timedelta(days=60)) == {}
+
+
+def test_only_new_school_reports_not_arrived(school_user, other_school):
+    notice = _to_school(school_user, other_school)
+
+    with pytest.raises(PermissionDenied):
+        actions.report_not_arrived(notice, actor=school_user, note="Not here.")
+
+    assert not CmeCase.objects.exists()
+
+
 def test_sweep_deadlines_command_refers_arrivals(
     school_user, other_school, time_machine
 ):
