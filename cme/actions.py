@@ -10,6 +10,7 @@ and nothing is saved.
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -271,8 +272,13 @@ def _find_or_create_child(
     date_of_birth: date,
     sex: str,
     upn: str,
+    match_by_name: bool = True,
 ) -> Child:
-    """Return the child with this UPN, or this name and birth date, or a new child."""
+    """Return the child with this UPN, or this name and birth date, or a new child.
+
+    With match_by_name False (the officer has said this is a different child
+    from one with the same name and birth date) only the UPN finds a child.
+    """
     errors = {}
     if date_of_birth >= london_today():
         errors["date_of_birth"] = [
@@ -291,7 +297,7 @@ def _find_or_create_child(
     existing = None
     if upn:
         existing = children.filter(upn=upn).first()
-    if existing is None:
+    if existing is None and match_by_name:
         existing = children.filter(
             legal_first_name__iexact=legal_first_name.strip(),
             legal_last_name__iexact=legal_last_name.strip(),
@@ -327,33 +333,15 @@ OFFICER_SOURCES = (
 )
 
 
-@transaction.atomic
-def record_referral(
+def _check_referral(
     *,
-    actor: User,
     source: str,
-    legal_first_name: str,
-    legal_last_name: str,
-    date_of_birth: date,
-    sex: str,
-    reason: str,
     referred_on: date,
-    upn: str = "",
-    referrer_name: str = "",
-    referrer_organisation: str = "",
-    referrer_email: str = "",
-    last_known_address: str = "",
-    last_known_school: School | None = None,
-) -> CmeCase:
-    """Open a case from a referral by an agency, the public or another authority.
-
-    The caller shows possible_duplicates first; this action opens a new case
-    once the officer has confirmed it is not one of them.
-    """
-    if not policy.can_refer_cme(actor):
-        raise TransitionNotAllowed(
-            "Only local authority caseworkers can record a CME referral."
-        )
+    referrer_name: str,
+    referrer_email: str,
+    reason: str,
+) -> None:
+    """Raise ValidationError naming each problem with an officer's referral."""
     errors = {}
     if source not in OFFICER_SOURCES:
         errors["source"] = [
@@ -379,7 +367,60 @@ def record_referral(
         errors["reason"] = ["Enter why the child is thought to be missing education"]
     if errors:
         raise ValidationError(errors)
+
+
+def _check_upn_not_on_open_case(authority_id: int, upn: str) -> None:
+    """Refuse a "different child" whose UPN is that of a child with an open case."""
+    taken = possible_duplicates(authority_id=authority_id, upn=upn).first()
+    if taken is not None:
+        raise ValidationError(
+            {
+                "upn": f"UPN {upn} is {taken.child.full_name}'s, whose case "
+                f"{taken.pk} is open. A different child has a different UPN: "
+                "check it, or add this referral to that case"
+            }
+        )
+
+
+@transaction.atomic
+def record_referral(
+    *,
+    actor: User,
+    source: str,
+    legal_first_name: str,
+    legal_last_name: str,
+    date_of_birth: date,
+    sex: str,
+    reason: str,
+    referred_on: date,
+    upn: str = "",
+    referrer_name: str = "",
+    referrer_organisation: str = "",
+    referrer_email: str = "",
+    last_known_address: str = "",
+    last_known_school: School | None = None,
+    different_child: bool = False,
+) -> CmeCase:
+    """Open a case from a referral by an agency, the public or another authority.
+
+    The caller shows possible_duplicates first; this action opens a new case
+    once the officer has confirmed it is not one of them (different_child),
+    so a child with the same name and birth date gets a record of its own.
+    """
+    if not policy.can_refer_cme(actor):
+        raise TransitionNotAllowed(
+            "Only local authority caseworkers can record a CME referral."
+        )
+    _check_referral(
+        source=source,
+        referred_on=referred_on,
+        referrer_name=referrer_name,
+        referrer_email=referrer_email,
+        reason=reason,
+    )
     authority_id = actor.organisation.authority_id
+    if different_child and upn:
+        _check_upn_not_on_open_case(authority_id, upn)
     child = _find_or_create_child(
         actor=actor,
         authority_id=authority_id,
@@ -388,6 +429,7 @@ def record_referral(
         date_of_birth=date_of_birth,
         sex=sex,
         upn=upn,
+        match_by_name=not different_child,
     )
     return refer(
         child=child,
@@ -399,8 +441,52 @@ def record_referral(
         referred_on=referred_on,
         referrer_name=referrer_name.strip(),
         referrer_organisation=referrer_organisation.strip(),
-        referrer_email=referrer_email,
+        referrer_email=referrer_email.strip(),
         last_known_address=last_known_address.strip(),
+    )
+
+
+@transaction.atomic
+def add_referral_to_case(
+    case: CmeCase,
+    *,
+    actor: User,
+    source: str,
+    reason: str,
+    referred_on: date,
+    referrer_name: str = "",
+    referrer_organisation: str = "",
+    referrer_email: str = "",
+    **child_fields: Any,
+) -> None:
+    """Record an officer's referral of a child who already has this open case.
+
+    The child's details in child_fields identified the case and are not
+    stored again; the referral goes on the case's timeline.
+    """
+    if not policy.can_act_on_cme_case(actor, case) or not case.is_open:
+        raise TransitionNotAllowed(
+            "Only caseworkers of the authority that owns this open case can add "
+            "a referral to it."
+        )
+    _check_referral(
+        source=source,
+        referred_on=referred_on,
+        referrer_name=referrer_name,
+        referrer_email=referrer_email,
+        reason=reason,
+    )
+    referrer = ", ".join(
+        part.strip() for part in (referrer_name, referrer_organisation) if part.strip()
+    )
+    _add_referral(
+        case,
+        source=source,
+        reason=f"{reason.strip()} (referred by {referrer})",
+        referred_by=actor,
+        referred_on=referred_on,
+        source_case_type="",
+        source_case_id=None,
     )
 
 

@@ -265,14 +265,34 @@ def refer(request: HttpRequest) -> HttpResponse:
                 date_of_birth=data["date_of_birth"],
             )
         )
-        if duplicates and not data["confirm_new"]:
+        chosen = {str(case.pk): case for case in duplicates}.get(
+            request.POST.get("add_to_case", "")
+        )
+        if chosen is not None:
+            # The officer says the referral is about the child of this case.
+            try:
+                actions.add_referral_to_case(
+                    chosen, actor=request.user, **form.action_data()
+                )
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(
+                    request, f"Referral added to {chosen.child}'s case {chosen.pk}"
+                )
+                return redirect("cme:detail", pk=chosen.pk)
+        elif duplicates and not data["confirm_new"]:
             record("cme.duplicates_shown", data={"cases": [c.pk for c in duplicates]})
             # The officer confirms by sending the same input with confirm_new set.
             form.data = form.data.copy()
             form.data["confirm_new"] = "True"
         else:
             try:
-                case = actions.record_referral(actor=request.user, **form.action_data())
+                case = actions.record_referral(
+                    actor=request.user,
+                    different_child=bool(duplicates),
+                    **form.action_data(),
+                )
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:

@@ -2,6 +2,8 @@ from datetime import date
 
 import pytest
 
+from casework.timeline import events_for
+from children.models import Child
 from children.tests.factories import ChildFactory
 from cme import actions
 from cme.models import CmeCase, MissingPeriod
@@ -187,8 +189,54 @@ def test_duplicate_shown_before_new_case(client, inclusion_officer, open_case, m
 
     confirmed = client.post("/cme/refer/", {**post, "confirm_new": "True"})
 
-    assert confirmed.status_code == 302
-    assert CmeCase.objects.count() == 2
+    if "upn" in match:
+        # A UPN names one child, so "a different child" with it is refused.
+        assert confirmed.status_code == 200
+        assert "A different child has a different UPN" in confirmed.content.decode()
+        assert CmeCase.objects.count() == 1
+    else:
+        # A different child of the same name and birth date gets its own record.
+        assert confirmed.status_code == 302
+        assert CmeCase.objects.count() == 2
+        assert Child.objects.filter(legal_last_name__iexact="Lowfield").count() == 2
+
+
+def test_referral_added_to_duplicate_case(client, inclusion_officer, open_case):
+    existing = open_case(
+        legal_first_name="Mina",
+        legal_last_name="Lowfield",
+        date_of_birth=date(2016, 3, 14),
+    )
+    client.force_login(inclusion_officer)
+    post = _referral_post(CmeCase.Source.PARTNER_AGENCY, confirm_new="True")
+
+    response = client.post("/cme/refer/", {**post, "add_to_case": existing.pk})
+
+    assert response.status_code == 302
+    assert response.url == f"/cme/{existing.pk}/"
+    assert CmeCase.objects.count() == 1
+    [event] = [e for e in events_for(existing) if e.kind == "cme.referred_again"]
+    assert event.actor == inclusion_officer
+    assert "Family moved out of their flat" in event.note
+    assert "Sam Referrer, Leicestershire Health Visiting" in event.note
+
+
+def test_referral_added_only_to_a_shown_case(client, inclusion_officer, open_case):
+    open_case(
+        legal_first_name="Mina",
+        legal_last_name="Lowfield",
+        date_of_birth=date(2016, 3, 14),
+    )
+    other = open_case(legal_first_name="Other", legal_last_name="Child")
+    client.force_login(inclusion_officer)
+    post = _referral_post(CmeCase.Source.PUBLIC)
+
+    response = client.post("/cme/refer/", {**post, "add_to_case": other.pk})
+
+    # The case asked for is not a possible duplicate, so the page shows the
+    # duplicates again and nothing is added.
+    assert response.status_code == 200
+    assert not [e for e in events_for(other) if e.kind == "cme.referred_again"]
 
 
 def test_closed_case_is_not_a_duplicate(inclusion_officer, open_case, authority):
