@@ -11,6 +11,7 @@ from django import forms
 
 from cme.enquiries import checklist
 from cme.models import CmeCase, Enquiry, SafeguardingReferral
+from cme.outcomes import EVIDENCE_LABELS, RULES
 from placements.forms import (
     GovukDateField,
     GovukForm,
@@ -163,7 +164,7 @@ class OutcomeForm(CaseActionForm):
     outcome_school = SchoolField(
         label="School",
         required=False,
-        help_text="For on roll: the school's name or 6-digit URN.",
+        help_text="The school's name or 6-digit URN.",
     )
     outcome_destination = forms.CharField(
         label="Where the child went",
@@ -175,11 +176,25 @@ class OutcomeForm(CaseActionForm):
         "Evidence", help_text="Who confirmed it and how, or the enquiries made."
     )
 
+    # Which fields are needed depends on the outcome, so none is labelled
+    # optional; each field's hint names the outcomes that need it.
+    show_optional_labels = False
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         schools = _open_schools(self.case.authority_id)
         self.fields["outcome_school"].queryset = schools
         self.fields["outcome_school"].widget.schools = list(schools)
+        for name in EVIDENCE_LABELS:
+            needed_for = [
+                CmeCase.Outcome(outcome).label
+                for outcome, rule in RULES.items()
+                if name in rule.required
+            ]
+            field = self.fields[name]
+            field.help_text = " ".join(
+                [field.help_text, f"Needed for: {', '.join(needed_for)}."]
+            ).strip()
 
 
 class NoteForm(CaseActionForm):

@@ -260,3 +260,17 @@ def test_outcome_form_keeps_input(client, open_case, inclusion_officer):
     assert response.status_code == 200
     assert "Enter the date" in body
     assert 'value="Warsaw, Poland"' in body
+
+
+def test_outcome_form_says_which_outcomes_need_each_field(
+    client, open_case, inclusion_officer
+):
+    case = open_case()
+    client.force_login(inclusion_officer)
+
+    page = client.get(f"/cme/{case.pk}/record_outcome/").content.decode()
+
+    assert "(optional)" not in page
+    assert "Needed for: On roll at a named school." in page
+    evidence_hint = page[page.index('id="id_outcome_evidence_helptext"') :]
+    assert "Moved abroad" in evidence_hint[: evidence_hint.index("</div>")]
