@@ -82,6 +82,16 @@ def fields_used(source: str, part: str = "text") -> set[str]:
         ) from None
     used: set[str] = set()
     for node in _walk(template.nodelist):
+        if isinstance(node, TextNode) and any(
+            mark in node.s for mark in ("{{", "}}", "{%", "%}")
+        ):
+            # Django leaves a tag it cannot read, such as "{{ name }" or an
+            # unclosed "{{ name", in the text, where it would be sent as is.
+            raise ValidationError(
+                f"The {where} has an unfinished tag near "
+                f"\u201c{node.s.strip()[:40]}\u201d. Write fields as {{{{ field }}}} "
+                "and tags as {% if field %}, each closed on the same line."
+            )
         if not isinstance(node, TextNode | VariableNode | IfNode):
             tag = node.token.contents.split()[0] if node.token else type(node).__name__
             raise ValidationError(

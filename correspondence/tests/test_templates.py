@@ -63,6 +63,9 @@ def test_field_in_a_condition_or_filter_argument_is_checked():
         ("{% for x in a %}{% endfor %}", "{% for %}"),
         ("{{ a|safe }}", "\u201csafe\u201d"),
         ("{% if a %}no end", "not a valid template"),
+        ("Dear {{ a }", "unfinished tag"),
+        ("Dear {{ a", "unfinished tag"),
+        ("Dear a }}", "unfinished tag"),
     ],
 )
 def test_tags_and_filters_outside_the_subset_are_refused(source, refused):
