@@ -206,6 +206,7 @@ def _add_referral(
     referred_on: date,
     source_case_type: str,
     source_case_id: int | None,
+    extra: dict | None = None,
 ) -> None:
     """Record a further referral of the child on their open case.
 
@@ -219,12 +220,14 @@ def _add_referral(
         "source_case_type": source_case_type,
         "source_case_id": source_case_id,
     }
+    # The referrer's details go on the case's timeline, which retention
+    # blanks, and not in the audit log, which it cannot.
     record_event(
         case,
         "cme.referred_again",
         actor=referred_by,
         note=f"{CmeCase.Source(source).label}: {reason}",
-        data=data,
+        data={**data, **(extra or {})},
     )
     record("cme.referred_again", actor=referred_by, target=case, data=data)
 
@@ -479,6 +482,12 @@ def add_referral_to_case(
     referrer = ", ".join(
         part.strip() for part in (referrer_name, referrer_organisation) if part.strip()
     )
+    details = {
+        name: str(value)
+        for name, value in child_fields.items()
+        if value not in (None, "")
+        and name in ("upn", "last_known_address", "last_known_school")
+    }
     _add_referral(
         case,
         source=source,
@@ -487,6 +496,19 @@ def add_referral_to_case(
         referred_on=referred_on,
         source_case_type="",
         source_case_id=None,
+        extra={
+            "referrer_name": referrer_name.strip(),
+            "referrer_organisation": referrer_organisation.strip(),
+            "referrer_email": referrer_email.strip(),
+            **details,
+        },
+    )
+    emails.queue_acknowledgement(
+        case,
+        actor=actor,
+        to=referrer_email.strip(),
+        referrer_name=referrer_name.strip(),
+        received_on=referred_on,
     )
 
 

@@ -21,21 +21,39 @@ ACKNOWLEDGEMENT_TEMPLATE = "cme_referral_acknowledgement"
 UNNAMED_REFERRER = "Sir or Madam"
 
 
-def acknowledgement_context(case: CmeCase) -> dict:
-    """Return the merge fields of the acknowledgement (correspondence.shipped)."""
+def acknowledgement_context(
+    case: CmeCase, referrer_name: str | None = None, received_on=None
+) -> dict:
+    """Return the merge fields of the acknowledgement (correspondence.shipped).
+
+    The referrer and the day received are the case's own unless a later
+    referral added to the case gives its own.
+    """
+    if referrer_name is None:
+        referrer_name = case.referrer_name
     return {
         "child": case.child,
-        "referrer_name": case.referrer_name or UNNAMED_REFERRER,
+        "referrer_name": referrer_name or UNNAMED_REFERRER,
         "authority": case.authority,
         "case": case,
-        "received_on": case.referred_on,
+        "received_on": received_on or case.referred_on,
         # The first review day, counted by cme.deadlines.set_review_deadline.
         "review_due_on": case.due_on,
     }
 
 
-def queue_acknowledgement(case: CmeCase, actor=None) -> Message | None:
-    """Queue the acknowledgement to the case's referrer email, if it has one.
+def queue_acknowledgement(
+    case: CmeCase,
+    actor=None,
+    *,
+    to: str | None = None,
+    referrer_name: str | None = None,
+    received_on=None,
+) -> Message | None:
+    """Queue the acknowledgement to the referrer's email, if there is one.
+
+    The referrer is the case's own, or the one of a later referral added to
+    the case when `to` (and its name and day) are given.
 
     Returns the message, or None when nothing was queued. The email names
     the day of the first review, so a case whose review day could not be
@@ -43,7 +61,8 @@ def queue_acknowledgement(case: CmeCase, actor=None) -> Message | None:
     event on its timeline then tells the officer to acknowledge the referral
     another way.
     """
-    if not case.referrer_email:
+    to = case.referrer_email if to is None else to
+    if not to:
         return None
     if case.due_on is None:
         logger.warning(
@@ -55,15 +74,15 @@ def queue_acknowledgement(case: CmeCase, actor=None) -> Message | None:
             case,
             "cme.acknowledgement_not_sent",
             actor=actor,
-            note=f"No acknowledgement was emailed to {case.referrer_email}: the "
+            note=f"No acknowledgement was emailed to {to}: the "
             "review day cannot be counted until the authority's term dates are "
             "added. Acknowledge the referral another way.",
         )
         return None
     return outbox.queue(
         ACKNOWLEDGEMENT_TEMPLATE,
-        to=case.referrer_email,
-        context=acknowledgement_context(case),
+        to=to,
+        context=acknowledgement_context(case, referrer_name, received_on),
         case=case,
         actor=actor,
     )

@@ -265,10 +265,17 @@ def refer(request: HttpRequest) -> HttpResponse:
                 date_of_birth=data["date_of_birth"],
             )
         )
-        chosen = {str(case.pk): case for case in duplicates}.get(
-            request.POST.get("add_to_case", "")
-        )
-        if chosen is not None:
+        asked = request.POST.get("add_to_case", "")
+        chosen = {str(case.pk): case for case in duplicates}.get(asked)
+        if asked and chosen is None:
+            # The details were changed after the duplicates were shown, so
+            # the case asked for may not be this child's. Show them again.
+            form.add_error(
+                None,
+                f"Case {asked} does not match these details any more. Check the "
+                "child's details, then choose again.",
+            )
+        elif chosen is not None:
             # The officer says the referral is about the child of this case.
             try:
                 actions.add_referral_to_case(

@@ -256,6 +256,8 @@ def _anonymise_rows(child: Child) -> None:
     )
     RiskAssessment.objects.filter(child=child).update(summary="")
     Event.objects.filter(child=child).update(note="")
+    # A referral added to an open case keeps its referrer's details here.
+    Event.objects.filter(child=child, kind="cme.referred_again").update(data={})
     # An email's subject and parts name the child.
     Message.objects.filter(child=child).update(subject="", text="", html="")
     _blank_referrer_emails(child)

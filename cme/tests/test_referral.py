@@ -7,6 +7,7 @@ from children.models import Child
 from children.tests.factories import ChildFactory
 from cme import actions
 from cme.models import CmeCase, MissingPeriod
+from correspondence.models import Message
 from placements import actions as placement_actions
 from placements.states import State
 from placements.tests.factories import PlacementFactory
@@ -237,6 +238,43 @@ def test_referral_added_only_to_a_shown_case(client, inclusion_officer, open_cas
     # duplicates again and nothing is added.
     assert response.status_code == 200
     assert not [e for e in events_for(other) if e.kind == "cme.referred_again"]
+
+
+def test_changed_details_never_open_a_case_from_add(
+    client, inclusion_officer, open_case
+):
+    existing = open_case(
+        legal_first_name="Mina",
+        legal_last_name="Lowfield",
+        date_of_birth=date(2016, 3, 14),
+    )
+    client.force_login(inclusion_officer)
+    # The officer changed the first name after the duplicates were shown.
+    post = _referral_post(CmeCase.Source.PUBLIC, legal_first_name="Minnie")
+
+    response = client.post("/cme/refer/", {**post, "add_to_case": existing.pk})
+
+    assert response.status_code == 200
+    assert "does not match these details any more" in response.content.decode()
+    assert CmeCase.objects.count() == 1
+
+
+def test_added_referral_is_acknowledged(client, inclusion_officer, open_case):
+    existing = open_case(
+        legal_first_name="Mina",
+        legal_last_name="Lowfield",
+        date_of_birth=date(2016, 3, 14),
+    )
+    client.force_login(inclusion_officer)
+    post = _referral_post(CmeCase.Source.PUBLIC, referrer_email="neighbour@example.org")
+
+    client.post("/cme/refer/", {**post, "add_to_case": existing.pk})
+
+    [message] = Message.objects.filter(to="neighbour@example.org")
+    assert f"Reference: missing education case {existing.pk}" in message.text
+    assert "Sam Referrer" in message.text
+    [event] = [e for e in events_for(existing) if e.kind == "cme.referred_again"]
+    assert event.data["referrer_email"] == "neighbour@example.org"
 
 
 def test_closed_case_is_not_a_duplicate(inclusion_officer, open_case, authority):
