@@ -266,6 +266,18 @@ def possible_duplicates(
     )
 
 
+def _same_child(child: Child, first_name: str, last_name: str, born: date) -> bool:
+    """Return whether the details fit the child: the same birth date and a name.
+
+    Either legal name may have changed (marriage of a parent, adoption), so
+    one of them matching is enough.
+    """
+    return child.date_of_birth == born and (
+        child.legal_first_name.casefold() == first_name.strip().casefold()
+        or child.legal_last_name.casefold() == last_name.strip().casefold()
+    )
+
+
 def _find_or_create_child(
     *,
     actor: User,
@@ -300,6 +312,18 @@ def _find_or_create_child(
     existing = None
     if upn:
         existing = children.filter(upn=upn).first()
+        if existing is not None and not _same_child(
+            existing, legal_first_name, legal_last_name, date_of_birth
+        ):
+            # The message names no one: a school making its return may not
+            # see the other child's record.
+            raise ValidationError(
+                {
+                    "upn": f"UPN {upn} belongs to a child with a different date of "
+                    "birth or name in the authority's records. Check the UPN, or "
+                    "leave it empty"
+                }
+            )
     if existing is None and match_by_name:
         existing = children.filter(
             legal_first_name__iexact=legal_first_name.strip(),
@@ -815,6 +839,15 @@ def review(
     _check(case, "review", actor, version)
     note = _require(note, "note", "what the review found and what happens next")
     _not_future(reviewed_on, "reviewed_on", "The date of the review")
+    earliest = max(filter(None, [case.referred_on, case.last_reviewed_on]))
+    if reviewed_on < earliest:
+        raise ValidationError(
+            {
+                "reviewed_on": f"The date of the review, {long_date(reviewed_on)}, "
+                f"is before {long_date(earliest)}, the day of the referral or the "
+                "last review. Enter the day the review took place"
+            }
+        )
     before = _before(case)
     case.last_reviewed_on = reviewed_on
     case.priority = priority_for(

@@ -148,6 +148,27 @@ def test_absence_return_opens_one_case(client, school_user, school):
     assert kinds == ["cme.referred", "cme.reported_again"]
 
 
+def test_absence_return_with_anothers_upn_refused(client, school_user):
+    client.force_login(school_user)
+    client.post("/school/cme/absence-return/", _absence_post())
+
+    # Another pupil reported with Theo's UPN by mistake.
+    response = client.post(
+        "/school/cme/absence-return/",
+        _absence_post(
+            legal_first_name="Abe", legal_last_name="Sentee", date_of_birth_day="20"
+        ),
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "belongs to a child with a different date of birth or name" in content
+    assert "Theo" not in content.split("govuk-error-summary")[1][:600]
+    case = CmeCase.objects.get()
+    kinds = list(actions.events_for(case).values_list("kind", flat=True))
+    assert kinds == ["cme.referred"]
+
+
 def test_absence_return_under_ten_days(client, school_user):
     client.force_login(school_user)
 

@@ -10,6 +10,7 @@ from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from casework.timeline import events_for
@@ -97,6 +98,33 @@ def test_review_sets_next_due_day(time_machine, open_case, inclusion_officer):
     # 18 December, then 4 to 12 January after the Christmas holiday.
     assert case.due_on == date(2027, 1, 12)
     assert case.last_reviewed_on == date(2026, 12, 1)
+
+
+@pytest.mark.parametrize(
+    ("reviewed_on", "earliest"),
+    [
+        (date(2026, 10, 9), "12 October 2026"),  # before the referral
+        (date(2026, 11, 20), "23 November 2026"),  # before the last review
+    ],
+)
+def test_review_before_referral_or_last_review_refused(
+    time_machine, open_case, inclusion_officer, reviewed_on, earliest
+):
+    time_machine.move_to(_at(date(2026, 12, 1), 9), tick=False)
+    case = open_case(referred_on=date(2026, 10, 12))
+    if reviewed_on > case.referred_on:
+        actions.review(
+            case,
+            actor=inclusion_officer,
+            reviewed_on=date(2026, 11, 23),
+            note="Health visitor has no record.",
+        )
+        case.refresh_from_db()
+
+    with pytest.raises(ValidationError, match=f"is before {earliest}"):
+        actions.review(
+            case, actor=inclusion_officer, reviewed_on=reviewed_on, note="Checked."
+        )
 
 
 def test_stale_version_refused(time_machine, open_case, inclusion_officer):
