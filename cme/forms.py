@@ -65,6 +65,7 @@ class EnquiryForm(CaseActionForm):
 
 
 class SafeguardingForm(CaseActionForm):
+    needed_fields = frozenset({"concern"})
     agency = forms.ChoiceField(
         label="Referred to",
         choices=SafeguardingReferral.Agency.choices,
@@ -76,6 +77,7 @@ class SafeguardingForm(CaseActionForm):
 
 
 class SafeguardingOutcomeForm(CaseActionForm):
+    needed_fields = frozenset({"outcome"})
     referral = forms.ModelChoiceField(
         label="Referral",
         queryset=None,
@@ -89,6 +91,7 @@ class SafeguardingOutcomeForm(CaseActionForm):
 
 
 class ReviewForm(CaseActionForm):
+    needed_fields = frozenset({"note"})
     reviewed_on = GovukDateField(label="Date of the review")
     note = _note_field("What the review found and what happens next")
 
@@ -117,6 +120,7 @@ class ReasonForm(CaseActionForm):
 
 
 class ProvisionForm(CaseActionForm):
+    needed_fields = frozenset({"provider"})
     provider = forms.CharField(label="Provider", max_length=200, required=False)
     hours_per_week = forms.DecimalField(
         label="Hours a week",
@@ -202,11 +206,13 @@ class NoteForm(CaseActionForm):
 
 
 class ReopenForm(CaseActionForm):
+    needed_fields = frozenset({"note"})
     missing_since = GovukDateField(label="Missing education since")
     note = _note_field("Why the child is missing education again")
 
 
 class TransferForm(CaseActionForm):
+    needed_fields = frozenset({"note"})
     to_authority = forms.ModelChoiceField(
         label="Authority",
         queryset=None,
@@ -223,6 +229,7 @@ class TransferForm(CaseActionForm):
 
 
 class ReasonRequiredForm(CaseActionForm):
+    needed_fields = frozenset({"reason"})
     reason = _note_field("Reason")
 
 
@@ -258,6 +265,7 @@ ACTION_FORMS: dict[str, type[CaseActionForm]] = {
 class ReferralForm(GovukForm):
     """A referral from a partner agency, a member of the public or another authority."""
 
+    needed_fields = frozenset({"referrer_name", "reason"})
     source = forms.ChoiceField(
         label="Who made the referral?",
         choices=[

@@ -137,6 +137,9 @@ class GovukForm(forms.Form):
     # Whether labels of optional fields end in "(optional)", as GOV.UK advises
     # on question pages. Filter forms, where every field is optional, turn it off.
     show_optional_labels = True
+    # Fields the form leaves optional because the action checks them (with a
+    # message naming the rule), which must not be labelled optional.
+    needed_fields: frozenset[str] = frozenset()
 
 
 def yes_no_field(label: str, *, required_message: str) -> forms.TypedChoiceField:

@@ -309,3 +309,24 @@ def test_interim_list_current_first(
     for case in (planned, open_ended, ending):
         assert f'href="/cme/{case.pk}/"' in body
     assert 'href="/cme/interim/"' in worklist
+
+
+@pytest.mark.parametrize(
+    ("url", "label"),
+    [
+        ("/cme/refer/", "Name of the referrer"),
+        ("/cme/refer/", "Why the child is thought to be missing education"),
+        ("{case}review/", "What the review found and what happens next"),
+        ("{case}record_provision/", "Provider"),
+    ],
+)
+def test_fields_the_action_needs_are_not_labelled_optional(
+    client, open_case, inclusion_officer, url, label
+):
+    case = open_case()
+    client.force_login(inclusion_officer)
+
+    page = client.get(url.format(case=f"/cme/{case.pk}/")).content.decode()
+
+    assert label in page
+    assert f"{label} (optional)" not in page
