@@ -23,6 +23,7 @@ from casework.deadlines import london_today
 from casework.timeline import events_for
 from casework.transitions import StaleCase
 from correspondence.models import Message
+from onroll.formatters import long_date
 from placements.views import PAGE_SIZE, apply_validation_error
 from removals import actions, reports
 from removals.forms import ChallengeForm, ChallengeTransitionForm, MonthForm
@@ -336,6 +337,13 @@ def counts_report(request: HttpRequest) -> HttpResponse:
     errors: list[str] = []
     start = _parse_date(request.GET.get("from"), "From", errors)
     end = _parse_date(request.GET.get("to"), "To", errors)
+    if start and end and start > end:
+        errors.append(
+            f"The from date, {long_date(start)}, is after the to date, "
+            f"{long_date(end)}. Swap them, or change one."
+        )
+        # Counting an empty period would look like a period with no removals.
+        start = end = None
     rows = reports.counts(request.user, start, end)
     record(
         "removal.report_counts",
@@ -381,6 +389,6 @@ def _parse_date(value: str | None, label: str, errors: list[str]) -> date | None
     except ValueError:
         errors.append(
             f"{label} date “{value}” is not a date. Write it as year-month-day, "
-            "for example 2026-09-01. The report shows all dates for it."
+            "for example 2026-09-01. Until then the report counts every date."
         )
         return None

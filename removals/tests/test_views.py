@@ -675,3 +675,23 @@ def test_upload_page_lists_grounds_and_their_columns(client, school_user, is_spe
     assert ("K*" in page) is False
     assert ("H*" in page) is is_special
     assert ("placed_by_la and la_consent_given" in page) is is_special
+
+
+def test_counts_report_refuses_reversed_dates(client, officer):
+    client.force_login(officer)
+
+    page = client.get("/removals/reports/counts/?from=2026-12-31&to=2026-12-01")
+
+    content = page.content.decode()
+    assert "The from date, 31 December 2026, is after the to date" in content
+    assert "<title>Error: Removals by school" in content
+
+
+def test_bad_month_title_says_error_once(client, officer):
+    client.force_login(officer)
+
+    page = client.get("/removals/reports/unknown-destinations/?month=2026-13")
+
+    assert (
+        "<title>Error: Unknown destinations – Onroll</title>" in page.content.decode()
+    )
