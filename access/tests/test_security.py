@@ -212,3 +212,13 @@ def test_deploy_check_clean_with_production_settings(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_pages_link_a_favicon_that_exists(client):
+    from django.contrib.staticfiles import finders
+
+    page = client.get("/sign-in/").content.decode()
+
+    assert 'rel="icon"' in page
+    assert finders.find("onroll/favicon.svg")
