@@ -115,6 +115,7 @@ def test_census_return_figures(time_machine, found_then_missing, open_case, auth
     )
 
     figures = json.loads(out.getvalue())
+    assert (figures["la_code"], figures["authority"]) == ("855", "Leicestershire")
     assert figures["children_missing_education"] == 2
     assert figures["by_time_missing"] == {
         "Up to 4 weeks (20 school days)": 1,
@@ -335,3 +336,15 @@ def test_compulsory_school_age_ends():
     # leaves on the last Friday in June 2024.
     assert csa_ends_on(date(2007, 9, 23)) == date(2024, 6, 28)
     assert csa_ends_on(date(2008, 8, 31)) == date(2024, 6, 28)
+
+
+def test_census_return_warns_of_a_future_date(time_machine, authority):
+    _move(time_machine, date(2026, 12, 4))
+    out, err = StringIO(), StringIO()
+
+    call_command(
+        "cme_return", "2027-01-21", "--la", authority.code, stdout=out, stderr=err
+    )
+
+    assert "2027-01-21 is in the future" in err.getvalue()
+    assert "By primary reason:\n  None" in out.getvalue()

@@ -4,6 +4,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.log import record
+from casework.deadlines import london_today
 from cme.figures import census_figures
 from schools.models import Authority
 
@@ -63,8 +64,16 @@ class Command(BaseCommand):
                     "via": "manage.py cme_return",
                 },
             )
+        if day > london_today():
+            # A census date ahead counts today's cases as if they were still
+            # missing then; useful for planning, but not the return.
+            self.stderr.write(
+                f"{day} is in the future: these figures project today's cases "
+                "forward and are not the return."
+            )
         if as_json:
-            self.stdout.write(json.dumps(figures, indent=2))
+            document = {"la_code": authority.code, "authority": authority.name}
+            self.stdout.write(json.dumps(document | figures, indent=2))
             return
         self.stdout.write(f"{authority.name}, census date {figures['census_date']}")
         self.stdout.write(
@@ -76,6 +85,8 @@ class Command(BaseCommand):
         self.stdout.write("By primary reason:")
         for label, count in figures["by_primary_reason"].items():
             self.stdout.write(f"  {label}: {count}")
+        if not figures["by_primary_reason"]:
+            self.stdout.write("  None")
         if with_cases:
             self._write_cases(figures["cases"])
 
