@@ -20,8 +20,9 @@ from cme.compulsory import csa_starts_on
 from cme.deadlines import set_review_deadline
 from cme.enquiries import checklist
 from cme.models import CmeCase, DeferredPlace, Enquiry, MissingPeriod
-from schools.calendars import CalendarCache
+from schools.calendars import CalendarCache, calendar_for_school
 from schools.models import Authority, School
+from schools.schooldays import SchoolCalendar
 
 
 def add_cme_demo(
@@ -136,12 +137,17 @@ def _deferred_places(today: date, authority: Authority, officer: User) -> None:
     on a deferred place and listed as missing education.
     """
     school = (
-        School.objects.filter(authority=authority, phase=School.Phase.PRIMARY)
+        School.objects.filter(
+            authority=authority,
+            phase=School.Phase.PRIMARY,
+            status=School.Status.OPEN,
+        )
         .order_by("urn")
         .first()
     )
     if school is None:
         return
+    calendar = calendar_for_school(school)
     young = [
         child
         for child in Child.objects.filter(authority=authority)
@@ -155,7 +161,23 @@ def _deferred_places(today: date, authority: Authority, officer: User) -> None:
             authority=authority,
             child=child,
             school=school,
-            deferred_to=min(september, csa_starts_on(child.date_of_birth)),
+            deferred_to=_first_school_day(
+                calendar, min(september, csa_starts_on(child.date_of_birth))
+            ),
             recorded_by=officer,
             recorded_at=timezone.now(),
         )
+
+
+def _first_school_day(calendar: SchoolCalendar, day: date) -> date:
+    """Return the first school day on or after the day, or the day itself if unknown.
+
+    Compulsory school age starts on 31 December, 31 March or 31 August,
+    usually in a holiday, and a deferred place starts on a school day.
+    """
+    last = calendar.last_known_day
+    while last is not None and day <= last:
+        if calendar.is_school_day(day):
+            return day
+        day += timedelta(days=1)
+    return day
