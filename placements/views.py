@@ -25,6 +25,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from access import policy
 from access.decorators import la_staff_required, named_records_required
+from access.models import User
 from access.views import shared_children
 from audit.log import record
 from casework.deadlines import london_today
@@ -114,6 +115,10 @@ def worklist(request: HttpRequest) -> HttpResponse:
         return redirect("access:dashboard")
     if policy.is_school_user(request.user):
         return redirect("school:requests")
+    if request.user.role == User.Role.INCLUSION_OFFICER:
+        # The Inclusion Service works children missing education, not
+        # placements, so its officers start on the CME worklist.
+        return redirect("cme:worklist")
     if request.user.is_staff and not policy.is_la_staff(request.user):
         return redirect("admin:index")
     if not policy.is_la_staff(request.user):
