@@ -5,6 +5,7 @@ confirms only the arrivals naming its school; anything else is "not found".
 """
 
 import logging
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from access import policy
 from audit.log import record
 from casework.transitions import StaleCase, TransitionNotAllowed
+from placements.forms import GovukForm
 from placements.school_views import school_user_required
 from placements.views import PAGE_SIZE
 from removals import actions, uploads
@@ -166,81 +168,70 @@ def upload_preview(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@school_user_required
-def confirm_arrival(request: HttpRequest, pk: int) -> HttpResponse:
-    """Confirm that a pupil removed elsewhere is now on the school's roll."""
+def _answer_arrival(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form_class: type[GovukForm],
+    action: Callable[..., None],
+    template: str,
+    success: str,
+) -> HttpResponse:
+    """Show or take the new school's answer about a pupil it is expecting.
+
+    The form's fields other than `version` are the action's keyword
+    arguments; `success` may name the pupil as {pupil}.
+    """
     notice = get_object_or_404(
         policy.expected_arrivals(request.user, RemovalNotice.objects.all()).filter(
             arrival=RemovalNotice.Arrival.AWAITED
         ),
         pk=pk,
     )
-    form = ConfirmArrivalForm(
+    form = form_class(
         request.POST if request.method == "POST" else None,
         initial={"version": notice.version},
     )
     if request.method == "GET":
-        record("removal.viewed", target=notice, data={"form": "confirm_arrival"})
+        record("removal.viewed", target=notice, data={"form": action.__name__})
     if form.is_bound and form.is_valid():
+        answers = dict(form.cleaned_data)
+        version = answers.pop("version")
         try:
-            actions.confirm_arrival(
-                notice,
-                actor=request.user,
-                starting_on=form.cleaned_data["starting_on"],
-                version=form.cleaned_data["version"],
-            )
+            action(notice, actor=request.user, version=version, **answers)
         except ValidationError as error:
             for key, errors in error.message_dict.items():
                 form.add_error(key if key in form.fields else None, errors)
         except StaleCase as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Arrival confirmed: {notice.pupil_name}")
+            messages.success(request, success.format(pupil=notice.pupil_name))
             return redirect("school_removals:list")
-    return render(
+    return render(request, template, {"notice": notice, "form": form})
+
+
+@school_user_required
+def confirm_arrival(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm that a pupil removed elsewhere is now on the school's roll."""
+    return _answer_arrival(
         request,
-        "removals/school/confirm_arrival.html",
-        {"notice": notice, "form": form},
+        pk,
+        form_class=ConfirmArrivalForm,
+        action=actions.confirm_arrival,
+        template="removals/school/confirm_arrival.html",
+        success="Arrival confirmed: {pupil}",
     )
 
 
 @school_user_required
 def report_not_arrived(request: HttpRequest, pk: int) -> HttpResponse:
     """Tell the authority that a pupil named as joining has not arrived."""
-    notice = get_object_or_404(
-        policy.expected_arrivals(request.user, RemovalNotice.objects.all()).filter(
-            arrival=RemovalNotice.Arrival.AWAITED
-        ),
-        pk=pk,
-    )
-    form = NotArrivedForm(
-        request.POST if request.method == "POST" else None,
-        initial={"version": notice.version},
-    )
-    if request.method == "GET":
-        record("removal.viewed", target=notice, data={"form": "report_not_arrived"})
-    if form.is_bound and form.is_valid():
-        try:
-            actions.report_not_arrived(
-                notice,
-                actor=request.user,
-                note=form.cleaned_data["note"],
-                version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            for key, errors in error.message_dict.items():
-                form.add_error(key if key in form.fields else None, errors)
-        except StaleCase as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request,
-                f"Reported as not arrived: {notice.pupil_name}. The local authority "
-                "will look for the pupil as a child missing education.",
-            )
-            return redirect("school_removals:list")
-    return render(
+    return _answer_arrival(
         request,
-        "removals/school/report_not_arrived.html",
-        {"notice": notice, "form": form},
+        pk,
+        form_class=NotArrivedForm,
+        action=actions.report_not_arrived,
+        template="removals/school/report_not_arrived.html",
+        success="Reported as not arrived: {pupil}. The local authority will look "
+        "for the pupil as a child missing education.",
     )
