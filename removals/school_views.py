@@ -177,7 +177,7 @@ def _answer_arrival(
     template: str,
     success: str,
 ) -> HttpResponse:
-    """Show or take the new school's answer about a pupil it is expecting.
+    """Render or record the new school's reply about a pupil it is expecting.
 
     The form's fields other than `version` are the action's keyword
     arguments; `success` may name the pupil as {pupil}.
