@@ -22,7 +22,7 @@ from cme.enquiries import checklist
 from cme.models import CmeCase, DeferredPlace, Enquiry, MissingPeriod
 from schools.calendars import CalendarCache, calendar_for_school
 from schools.models import Authority, School
-from schools.schooldays import SchoolCalendar
+from schools.schooldays import CalendarNotKnown, SchoolCalendar, add_school_days
 
 
 def add_cme_demo(
@@ -175,9 +175,7 @@ def _first_school_day(calendar: SchoolCalendar, day: date) -> date:
     Compulsory school age starts on 31 December, 31 March or 31 August,
     usually in a holiday, and a deferred place starts on a school day.
     """
-    last = calendar.last_known_day
-    while last is not None and day <= last:
-        if calendar.is_school_day(day):
-            return day
-        day += timedelta(days=1)
-    return day
+    try:
+        return add_school_days(calendar, day - timedelta(days=1), 1)
+    except CalendarNotKnown:
+        return day
