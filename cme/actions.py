@@ -291,7 +291,7 @@ def _find_or_create_child(
 ) -> Child:
     """Return the child with this UPN, or this name and birth date, or a new child.
 
-    With match_by_name False (the officer has said this is a different child
+    With match_by_name False (the officer has confirmed this is a different child
     from one with the same name and birth date) only the UPN finds a child.
     """
     errors = {}

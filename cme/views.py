@@ -276,7 +276,7 @@ def refer(request: HttpRequest) -> HttpResponse:
                 "child's details, then choose again.",
             )
         elif chosen is not None:
-            # The officer says the referral is about the child of this case.
+            # The officer chose this case as the referred child's.
             try:
                 actions.add_referral_to_case(
                     chosen, actor=request.user, **form.action_data()

@@ -156,7 +156,7 @@ def _due(now: datetime) -> Q:
 
 
 def claim(now: datetime, limit: int) -> list[tuple[Message, str]]:
-    """Claim up to `limit` due messages; return each with the token that holds it.
+    """Claim up to `limit` due messages; return each with its claim token.
 
     Each claim is a conditional UPDATE on the row as it was read, so of two
     workers reading the same message only one claims it. A message still

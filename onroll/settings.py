@@ -364,7 +364,7 @@ ONROLL_OUTBOX = {
     "max_attempts": env.int("ONROLL_OUTBOX_MAX_ATTEMPTS", default=6),
     # The first wait after a temporary failure, doubled after each try.
     "retry_seconds": env.int("ONROLL_OUTBOX_RETRY_SECONDS", default=60),
-    # How long a worker holds a claimed message before another may take it.
+    # Seconds a worker keeps a claimed message before another may take it over.
     "lease_seconds": env.int("ONROLL_OUTBOX_LEASE_SECONDS", default=300),
     "batch_size": env.int("ONROLL_OUTBOX_BATCH_SIZE", default=50),
     # The wait between rounds of `send_outbox` without --once.

@@ -343,8 +343,8 @@ def _removal_sections(child: Child) -> dict[str, list]:
         "authority", "owner", "notice"
     )
     return {
-        # The fingerprint only detects a notice sent twice; it says nothing
-        # about the child.
+        # The fingerprint only detects a notice sent twice and contains
+        # nothing about the child.
         "removal_notices": [
             record_fields(row, exclude=("child", "fingerprint"))
             for row in notices.order_by("deletion_on", "pk")

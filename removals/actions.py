@@ -504,7 +504,9 @@ def _check_awaited_arrival(
     if not policy.expected_arrivals(
         actor, RemovalNotice.objects.filter(pk=notice.pk)
     ).exists():
-        raise PermissionDenied("Only the new school can answer for this pupil.")
+        raise PermissionDenied(
+            "Only the pupil's new school can confirm or report this arrival."
+        )
     if notice.arrival != RemovalNotice.Arrival.AWAITED:
         raise TransitionNotAllowed(
             f"This arrival is {notice.get_arrival_display().lower()}, so it cannot "
@@ -532,10 +534,10 @@ def refer_missing_arrival(notice: RemovalNotice, reason: str) -> None:
 def report_not_arrived(
     notice: RemovalNotice, *, actor: User, note: str, version: int | None = None
 ) -> None:
-    """Record the new school's word that the pupil has not arrived, and refer them.
+    """Record the new school's report that the pupil has not arrived, and refer them.
 
-    The school need not wait for the arrival deadline: a pupil it knows will
-    not come is referred as missing education at once.
+    The school need not wait for the arrival deadline, so a pupil it does not
+    expect is referred as missing education at once.
     """
     _check_awaited_arrival(notice, actor, version, "reported as not arrived")
     note = note.strip()

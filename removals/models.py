@@ -248,7 +248,7 @@ class ChallengeLetter(models.Model):
     """A letter sent at one stage of a challenge.
 
     The email itself, as rendered and with its delivery, is the outbox's
-    Message; this row says which stage it belongs to and whom it addressed.
+    Message. This row records the stage it belongs to and whom it addressed.
     """
 
     challenge = models.ForeignKey(

@@ -320,7 +320,7 @@ def test_interim_list_current_first(
         ("{case}record_provision/", "Provider"),
     ],
 )
-def test_fields_the_action_needs_are_not_labelled_optional(
+def test_needed_fields_not_labelled_optional(
     client, open_case, inclusion_officer, url, label
 ):
     case = open_case()

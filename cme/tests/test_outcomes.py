@@ -262,9 +262,7 @@ def test_outcome_form_keeps_input(client, open_case, inclusion_officer):
     assert 'value="Warsaw, Poland"' in body
 
 
-def test_outcome_form_says_which_outcomes_need_each_field(
-    client, open_case, inclusion_officer
-):
+def test_outcome_form_names_needing_outcomes(client, open_case, inclusion_officer):
     case = open_case()
     client.force_login(inclusion_officer)
 

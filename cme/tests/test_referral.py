@@ -148,7 +148,7 @@ def test_absence_return_opens_one_case(client, school_user, school):
     assert kinds == ["cme.referred", "cme.reported_again"]
 
 
-def test_absence_return_with_anothers_upn_refused(client, school_user):
+def test_absence_return_rejects_anothers_upn(client, school_user):
     client.force_login(school_user)
     client.post("/school/cme/absence-return/", _absence_post())
 
@@ -261,9 +261,7 @@ def test_referral_added_only_to_a_shown_case(client, inclusion_officer, open_cas
     assert not [e for e in events_for(other) if e.kind == "cme.referred_again"]
 
 
-def test_changed_details_never_open_a_case_from_add(
-    client, inclusion_officer, open_case
-):
+def test_add_with_changed_details_opens_nothing(client, inclusion_officer, open_case):
     existing = open_case(
         legal_first_name="Mina",
         legal_last_name="Lowfield",

@@ -107,7 +107,7 @@ def test_review_sets_next_due_day(time_machine, open_case, inclusion_officer):
         (date(2026, 11, 20), "23 November 2026"),  # before the last review
     ],
 )
-def test_review_before_referral_or_last_review_refused(
+def test_review_dated_too_early_rejected(
     time_machine, open_case, inclusion_officer, reviewed_on, earliest
 ):
     time_machine.move_to(_at(date(2026, 12, 1), 9), tick=False)

@@ -48,7 +48,7 @@ def test_unknown_field_is_an_error_naming_it():
     assert "child.full_name" in error
 
 
-def test_field_in_a_condition_or_filter_argument_is_checked():
+def test_condition_and_filter_fields_checked():
     with pytest.raises(ValidationError, match="secret"):
         merge.validate(["a"], html="{% if secret %}x{% endif %}")
     with pytest.raises(ValidationError, match="other"):
@@ -132,7 +132,7 @@ def test_admin_save_keeps_every_version(admin_client):
     assert template.versions.get(number=1).subject.startswith("Reminder")
 
 
-def test_admin_refuses_an_unknown_field_and_keeps_the_input(admin_client):
+def test_admin_rejects_unknown_field(admin_client):
     client, _ = admin_client
     template = EmailTemplate.objects.get(name="chase_first")
 

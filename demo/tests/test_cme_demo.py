@@ -55,8 +55,8 @@ def test_deferred_place_starts_after_the_easter_holiday(authority, other_authori
         UserFactory(username="officer.leics", authority=authority),
         UserFactory(username="manager.leics", authority=authority),
     ]
-    # Five on 15 January 2027, so of compulsory school age from 31 March 2027,
-    # in the Easter holiday; the summer term starts on Monday 5 April.
+    # Five on 15 January 2027, so of compulsory school age from 31 March 2027.
+    # That day is in the Easter holiday, and the summer term starts on 5 April.
     ChildFactory(authority=authority, upn="", date_of_birth=date(2022, 1, 15))
 
     add_cme_demo(timezone.now(), {"855": authority, "856": other_authority}, users)

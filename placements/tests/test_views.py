@@ -900,7 +900,7 @@ def test_refer_cme_closes_case(officer_client, placement_in):
     assertContains(response, "There is nothing you can do on this case")
 
 
-def test_home_sends_school_and_site_admin_on(client, school_user, authority):
+def test_home_redirects_by_role(client, school_user, authority):
     client.force_login(school_user)
     assert client.get("/").url == "/school/"
 

@@ -14,7 +14,7 @@ from placements.models import Placement
 from placements.sweep import sweep as placements_sweep
 from removals import sweep as removals_sweep
 
-# What each sweep's outcome names mean, in the order they are printed.
+# The words for each sweep's outcome names, in the order they are printed.
 PLACEMENT_OUTCOMES = {
     "chased": "chased",
     "escalated": "escalated to a manager",
